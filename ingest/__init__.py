@@ -1,0 +1,1 @@
+"""Readers that turn files into llama-index Documents with fixed, flat metadata."""

@@ -1,0 +1,14 @@
+"""The project's error types. Library code raises these; the CLI and the app turn each into one line."""
+
+
+class VidensbankError(Exception):
+    """Base for every error a user can cause (bad input, missing index, wrong model)."""
+
+
+class IngestError(VidensbankError):
+    """A file or URL could not be turned into a document. The message says why, in one line."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

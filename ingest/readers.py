@@ -1,0 +1,113 @@
+"""Pick the reader for a file by its suffix, and apply an optional metadata sidecar.
+
+A sidecar `NAME.meta.json` beside `NAME.ext` overrides what the reader found (source, url, date,
+title, authors, doc_type ...): the way to give documents metadata their text does not carry.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from llama_index.core.schema import Document
+
+from ingest import schema
+from ingest.errors import IngestError
+
+log = logging.getLogger(__name__)
+
+SIDECAR_SUFFIX = ".meta.json"
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+# Overridable keys; anything else in a sidecar is refused so typos do not pass silently.
+SIDECAR_KEYS = {
+    schema.TITLE, schema.SOURCE, schema.DOC_TYPE, schema.DATE, schema.AUTHORS, schema.URL,
+    schema.KOMMUNER, schema.BOLIGOMRAADER, schema.THEMES,
+}
+
+Reader = Callable[[Path, str], Document]
+
+
+def _reader_for(suffix: str) -> Reader:
+    # Imported lazily: a PDF batch need not load the HTML stack, and vice versa.
+    if suffix in (".txt", ".md"):
+        from ingest.article import read_article_text
+
+        return read_article_text
+    if suffix in (".html", ".htm"):
+        from ingest.html import read_html
+
+        return read_html
+    if suffix == ".pdf":
+        from ingest.pdf import read_pdf
+
+        return read_pdf
+    if suffix == ".docx":
+        from ingest.docx import read_docx
+
+        return read_docx
+    raise IngestError("", f"filtypen '{suffix or '(ingen)'}' understøttes ikke")
+
+
+def doc_id_for(path: Path) -> str:
+    """Stable, readable id from the file name, so a changed file replaces its old version."""
+    return schema.slugify(path.stem)
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.endswith(SIDECAR_SUFFIX)
+
+
+def read_path(path: Path, *, doc_type: str | None = None) -> Document:
+    """Read one file into a Document. Raises IngestError with a one-line reason."""
+    if not path.exists():
+        raise IngestError(str(path), "filen findes ikke")
+    if not path.is_file():
+        raise IngestError(str(path), "er ikke en fil")
+    try:
+        reader = _reader_for(path.suffix.lower())
+    except IngestError as exc:
+        raise IngestError(str(path), exc.reason) from None
+    doc = reader(path, doc_id_for(path))
+    apply_overrides(doc, load_sidecar(path))
+    if doc_type:
+        apply_overrides(doc, {schema.DOC_TYPE: doc_type})
+    if not doc.text.strip():
+        raise IngestError(str(path), "ingen tekst fundet i dokumentet")
+    return doc
+
+
+def load_sidecar(path: Path) -> dict:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        sidecar = path.with_suffix(SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IngestError(str(sidecar), f"ugyldig metadatafil: {exc}") from None
+    if not isinstance(data, dict):
+        raise IngestError(str(sidecar), "metadatafilen skal være et JSON-objekt")
+    unknown = set(data) - SIDECAR_KEYS
+    if unknown:
+        raise IngestError(str(sidecar), f"ukendte nøgler: {', '.join(sorted(unknown))}")
+    return data
+
+
+def apply_overrides(doc: Document, overrides: dict) -> None:
+    if not overrides:
+        return
+    doc_type = overrides.get(schema.DOC_TYPE)
+    if doc_type is not None and doc_type not in schema.DOC_TYPES:
+        allowed = ", ".join(schema.DOC_TYPES)
+        raise IngestError(doc.metadata.get(schema.PATH) or doc.id_,
+                          f"ukendt dokumenttype '{doc_type}' (gyldige: {allowed})")
+    doc.metadata.update(overrides)
+    if schema.DATE in overrides:
+        date = overrides[schema.DATE]
+        doc.metadata[schema.YEAR] = int(date[:4]) if date else None
+    # Keep the exclusion lists in step with any new keys.
+    doc.excluded_embed_metadata_keys = list(doc.metadata)
+    doc.excluded_llm_metadata_keys = list(doc.metadata)
