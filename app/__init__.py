@@ -1,0 +1,1 @@
+"""User-facing entry points: the `vidensbank` CLI and the Streamlit app."""

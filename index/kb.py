@@ -1,0 +1,118 @@
+"""Open an index: its manifest, document store, vector store, embedder and BM25 model."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from index.config import Config
+from index.docstore import DocStore
+from index.embedding import check_same_model, identity_of, load_embedder
+from index.errors import IndexLockedError, IndexNotFoundError
+from index.store import SparseVec, Store
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+SCHEMA_VERSION = 1
+BM25_LANGUAGE = "danish"
+
+
+def bm25_model() -> qe.Bm25:
+    # Danish stopwords and Snowball stemming: "samarbejder"/"samarbejde" share a token.
+    return qe.Bm25(qe.Bm25Config(language=BM25_LANGUAGE))
+
+
+def sparse_document(bm25: qe.Bm25, text: str) -> SparseVec:
+    vec = bm25.embed_document(text)
+    return SparseVec(list(vec.indices), list(vec.values))
+
+
+def sparse_query(bm25: qe.Bm25, text: str) -> SparseVec:
+    vec = bm25.embed_query(text)
+    return SparseVec(list(vec.indices), list(vec.values))
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_manifest(index_dir: Path, manifest: dict[str, Any]) -> None:
+    tmp = index_dir / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, index_dir / MANIFEST)  # atomic: a reader never sees half a manifest
+
+
+def open_store(config: Config, index_dir: Path, dim: int, *, create: bool) -> Store:
+    if config.qdrant_url:
+        from index.server_store import ServerStore
+
+        return ServerStore(config, dim=dim, create=create)
+    from index.edge_store import EdgeStore
+
+    return EdgeStore(index_dir / "shard", dim=dim, create=create)
+
+
+@dataclass
+class KnowledgeBase:
+    config: Config
+    manifest: dict[str, Any]
+    docs: DocStore
+    store: Store
+    embedder: Any
+    bm25: qe.Bm25 = field(default_factory=bm25_model)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.config.index_dir
+
+    @classmethod
+    def open(cls, config: Config, *, create: bool = False) -> KnowledgeBase:
+        index_dir = config.index_dir
+        manifest = read_manifest(index_dir)
+        if manifest is None and not create:
+            raise IndexNotFoundError(
+                f"intet indeks i {index_dir}: byg det først med `vidensbank ingest corpus/` "
+                f"(eller angiv et andet med --index / VIDENSBANK_INDEX)")
+        embedder = load_embedder(config.model, config.device)
+        identity = identity_of(embedder)
+        if manifest is None:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            manifest = {"schema": SCHEMA_VERSION, "model": identity.as_dict(),
+                        "chunk_size": config.chunk_size, "chunk_min": config.chunk_min}
+            write_manifest(index_dir, manifest)
+        check_same_model(manifest["model"], identity, index_dir)
+        store = open_store(config, index_dir, identity.dim, create=create)
+        return cls(config, manifest, DocStore(index_dir / "documents.sqlite"), store, embedder)
+
+    def close(self) -> None:
+        self.store.close()
+        self.docs.close()
+
+
+@contextmanager
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time: a second ingest is refused, never interleaved."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "write.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLockedError(
+                f"indekset i {index_dir} er låst: en anden indlæsning er i gang") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

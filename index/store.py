@@ -1,0 +1,80 @@
+"""The store interface: what the rest of the code needs from Qdrant, whichever Qdrant it is.
+
+Two implementations: `EdgeStore` (Qdrant Edge, embedded, the default) and a server store through
+qdrant-client. Nothing outside the store modules knows which one it talks to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+DENSE = "dense"
+SPARSE = "bm25"
+# Payload fields with an index: what filters and facets run on.
+KEYWORD_FIELDS = ("doc_id", "doc_type", "source", "kommuner", "boligomraader", "themes", "date")
+INTEGER_FIELDS = ("year",)
+
+# Filters: payload key -> accepted values (any of them matches).
+Filters = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class SparseVec:
+    indices: list[int]
+    values: list[float]
+
+
+@dataclass
+class ChunkPoint:
+    id: str
+    dense: np.ndarray
+    sparse: SparseVec
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    id: str
+    score: float
+    payload: dict[str, Any]
+
+
+class Store(Protocol):
+    def upsert(self, points: list[ChunkPoint]) -> None: ...
+
+    def delete_doc(self, doc_id: str) -> None: ...
+
+    def query(
+        self,
+        *,
+        dense: np.ndarray | None,
+        sparse: SparseVec | None,
+        limit: int,
+        filters: Filters | None = None,
+    ) -> list[ScoredChunk]:
+        """Dense alone, sparse alone, or both fused with RRF when both are given."""
+        ...
+
+    def count(self, filters: Filters | None = None) -> int: ...
+
+    def facet(self, key: str, filters: Filters | None = None, limit: int = 100) -> list[
+        tuple[Any, int]]: ...
+
+    def chunks_of(self, doc_id: str, *, with_vectors: bool = False) -> list[ChunkPoint]: ...
+
+    def all_chunks(self, *, batch: int = 256, with_vectors: bool = True) -> Any:
+        """Iterate over every chunk in batches (lists of ChunkPoint)."""
+        ...
+
+    def finish_writes(self) -> None:
+        """Make written points durable and indexed (flush, optimise)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+RRF_K = 60  # the constant from Cormack et al.; Qdrant's server default too
+PREFETCH_FACTOR = 4  # each arm fetches limit * this before fusion
