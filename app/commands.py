@@ -11,6 +11,9 @@ from typing import Any
 
 from app import render
 from app.cli import emit, parse_filters
+from app.cmd_eval import cmd_eval
+from app.cmd_push import cmd_push
+from app.cmd_reindex import cmd_reindex
 from index.config import Config
 from index.errors import IndexNotFoundError
 from index.kb import KnowledgeBase
@@ -37,10 +40,13 @@ def _progress_bar(total_hint: str = "filer") -> Any:
 
 def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     from index.pipeline import ingest_paths
+    from ingest.fetch import is_url
 
     kb = KnowledgeBase.open(config, create=True)
+    # URLs stay strings: Path() would fold "https://" into "https:/".
+    sources = [p if is_url(p) else Path(p) for p in args.paths]
     try:
-        report = ingest_paths(kb, [Path(p) for p in args.paths], doc_type=args.doc_type,
+        report = ingest_paths(kb, sources, doc_type=args.doc_type,
                               on_progress=None if args.json else _progress_bar())
     finally:
         kb.close()
@@ -60,6 +66,10 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
 def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     from index.answer import answer
 
+    if config.llm_url:  # generated and checked; the extractive answer otherwise
+        from app.cmd_ask_llm import cmd_ask_llm
+
+        return cmd_ask_llm(args, config)
     kb = KnowledgeBase.open(config)
     result = answer(kb, args.query, filters=parse_filters(args.filter))
     emit(args, result.as_dict(), lambda _: render.answer_text(result))
@@ -88,20 +98,11 @@ def folder_size(path: Path) -> int:
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     kb = KnowledgeBase.open(config)
     data = {"index": str(config.index_dir.resolve()), "documents": kb.docs.count(),
-            "chunks": kb.store.count(), "model": kb.manifest["model"],
+            "chunks": kb.docs.chunk_count(), "points": kb.store.count(),
+            "model": kb.manifest["model"],
             "size_mb": folder_size(config.index_dir) / 1e6,
             "doc_types": dict(kb.store.facet("doc_type"))}
     emit(args, data, render.stats_text)
-    return 0
-
-
-def cmd_eval(args: argparse.Namespace, config: Config) -> int:
-    from index.evaluation import DEFAULT_QUESTIONS, evaluate, load_questions
-
-    kb = KnowledgeBase.open(config)
-    questions = load_questions(args.questions or DEFAULT_QUESTIONS)
-    result = evaluate(kb, questions)
-    emit(args, result, render.eval_text)
     return 0
 
 
@@ -114,6 +115,7 @@ def cmd_app(args: argparse.Namespace, config: Config) -> int:
            "VIDENSBANK_MODEL": config.model}
     if config.qdrant_url:
         env["VIDENSBANK_QDRANT_URL"] = config.qdrant_url
+        env["VIDENSBANK_COLLECTION"] = config.collection
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
            str(args.port), "--server.address", "localhost", "--server.headless", "true",
            "--browser.gatherUsageStats", "false"]
@@ -121,7 +123,8 @@ def cmd_app(args: argparse.Namespace, config: Config) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "show": cmd_show,
-            "stats": cmd_stats, "eval": cmd_eval, "app": cmd_app}
+            "stats": cmd_stats, "eval": cmd_eval, "app": cmd_app, "push": cmd_push,
+            "reindex": cmd_reindex}
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

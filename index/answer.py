@@ -22,6 +22,7 @@ from index.store import Filters
 MIN_QUOTE_CHARS = 40  # shorter sentences are joined with the next one
 MAX_QUOTE_CHARS = 400
 MAX_CITATIONS = 4
+WINDOW_BONUS = 0.5
 RELATIVE_FLOOR = 0.3  # a quote scoring under this share of the best one is left out
 NO_ANSWER = "Jeg fandt ingen passager i vidensbanken, der svarer på spørgsmålet."
 
@@ -105,7 +106,10 @@ def candidates(kb: KnowledgeBase, question: str, hits: list[Hit]) -> list[Candid
                 carried = lexical
                 continue  # a question answers nothing itself
             if closing in ".!:" and len(text) >= MIN_QUOTE_CHARS // 2:  # headings are skipped
-                out.append(Candidate(max(lexical, carried) + 1.0 / hit.rank, hit, a, b))
+                # The window that matched the question marks where in the chunk the answer is.
+                in_window = a < hit.window_end and hit.window_start < b
+                score = max(lexical, carried) + 1.0 / hit.rank + WINDOW_BONUS * in_window
+                out.append(Candidate(score, hit, a, b))
             carried *= 0.5
     return sorted(out, key=lambda c: -c.score)
 

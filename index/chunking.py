@@ -78,6 +78,12 @@ def chunk_spans(text: str, *, budget: int, minimum: int, breaks: Sequence[int] =
     return pack(units(text, budget), budget=budget, minimum=minimum, breaks=breaks)
 
 
+def window_spans(text: str, span: Span, budget: int) -> list[Span]:
+    """Sentence-packed windows inside a chunk: the small units that are embedded and matched."""
+    sentences = [s for a, b in [span] for s in _split_long(text, (a, b), budget)]
+    return pack(sentences, budget=budget, minimum=budget // 3)
+
+
 def label_at(spans: list, offset: int) -> str | None:
     """The label of the layout span (sorted [start, label] pairs) that contains offset."""
     starts = [s[0] for s in spans]

@@ -25,10 +25,16 @@ class Config:
     model: str = DEFAULT_MODEL
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
+    collection: str = "vidensbank"  # on a server; documents go to "<collection>_documents"
+    shard_number: int = 1  # used when a server collection is created; >= nodes in a cluster
+    replication_factor: int = 1  # copies of each shard; 2 survives the loss of one node
+    write_consistency: int = 1  # replicas that must confirm a write
+    workers: int = 1  # ingest processes that parse and embed in parallel
     top_k: int = 5
     mode: str = "hybrid"
     chunk_size: int = 900  # characters; about 150 Danish words, well inside e5's 512 tokens
     chunk_min: int = 200  # a trailing fragment shorter than this joins the previous chunk
+    window_size: int = 300  # characters per embedded window inside a chunk (small-to-big)
     device: str = "cpu"
     llm_url: str | None = None
     llm_model: str | None = None
@@ -42,6 +48,11 @@ class Config:
             raise ConfigError(f"ukendt søgetilstand '{self.mode}' (gyldige: {allowed})")
         if self.chunk_size < 100 or self.chunk_min >= self.chunk_size:
             raise ConfigError("chunk_size skal være mindst 100 og større end chunk_min")
+        for name in ("shard_number", "replication_factor", "write_consistency", "workers"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} skal være mindst 1 (fik {getattr(self, name)})")
+        if self.write_consistency > self.replication_factor:
+            raise ConfigError("write_consistency kan ikke være større end replication_factor")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:

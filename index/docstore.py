@@ -85,5 +85,8 @@ class DocStore:
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    def chunk_count(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(SUM(chunks), 0) FROM documents").fetchone()[0])
+
     def close(self) -> None:
         self.db.close()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import qdrant_edge as qe
 
+from index import shard_snapshot as snap
+from index.errors import IndexLockedError, IndexNotFoundError
 from index.store import (
     DENSE,
     INTEGER_FIELDS,
@@ -47,23 +52,98 @@ def to_filter(filters: Filters | None) -> qe.Filter | None:
 
 
 class EdgeStore:
+    """A writer opens the live shard; a reader works on a private copy (see shard_snapshot)."""
+
     def __init__(self, path: Path, *, dim: int, create: bool) -> None:
         self.path = path
-        if create and not (path / "segments").exists():
-            path.mkdir(parents=True, exist_ok=True)
-            self.shard = qe.EdgeShard.create(str(path), shard_config(dim))
-            self._create_payload_indexes()
-        else:
-            self.shard = qe.EdgeShard.load(str(path))
+        self.index_dir = path.parent
+        self._lock = path.parent / snap.LOCK_NAME
+        self._mutex = threading.RLock()  # Streamlit sessions share one store across threads
+        self._copy: Path | None = None
+        self._cleanup: weakref.finalize | None = None
+        self._generation = ""
+        self._pinned = 0  # open scrolls: no fresh copy under their feet
         self._dirty = False
+        self._unpublished = False
+        if create:
+            self.shard = self._open_live(dim)
+        else:
+            self.shard = self._open_copy(wait_s=snap.READ_WAIT_S)
 
-    def _create_payload_indexes(self) -> None:
-        for name in KEYWORD_FIELDS:
-            self.shard.update(qe.UpdateOperation.create_field_index(
-                name, qe.PayloadSchemaType.Keyword))
-        for name in INTEGER_FIELDS:
-            self.shard.update(qe.UpdateOperation.create_field_index(
-                name, qe.PayloadSchemaType.Integer))
+    # -- opening -------------------------------------------------------------------------------
+
+    def _open_live(self, dim: int | None) -> qe.EdgeShard:
+        with self._write_guard():
+            try:
+                if dim is not None and not (self.path / "segments").exists():
+                    self.path.mkdir(parents=True, exist_ok=True)
+                    shard = qe.EdgeShard.create(str(self.path), shard_config(dim))
+                    _create_payload_indexes(shard)
+                    self._unpublished = True
+                    return shard
+                return qe.EdgeShard.load(str(self.path))
+            except Exception as exc:  # Edge raises a bare Exception; its text says why
+                if "WouldBlock" in str(exc):
+                    raise IndexLockedError(
+                        f"indekset i {self.index_dir} er åbent for skrivning i en anden proces "
+                        f"(en indlæsning er i gang): {snap.BUSY_MESSAGE}") from None
+                raise
+
+    def _open_copy(self, wait_s: float) -> qe.EdgeShard | None:
+        if not (self.path / "segments").exists():
+            raise IndexNotFoundError(f"intet Qdrant-indeks i {self.path}: kør `vidensbank ingest`")
+        with snap.flocked(self._lock, exclusive=False, wait_s=wait_s) as held:
+            if not held:
+                if self._copy is not None:
+                    return None  # keep reading the copy we have
+                raise IndexLockedError(f"{snap.BUSY_MESSAGE} ({self.index_dir})")
+            generation = snap.read_generation(self.index_dir)
+            copy = snap.private_copy(self.path)
+        shard = qe.EdgeShard.load(str(copy))
+        old_shard = getattr(self, "shard", None)
+        if old_shard is not None:
+            self._drop_copy(old_shard)
+        self._copy, self._generation = copy, generation
+        self._cleanup = weakref.finalize(self, snap.remove_copy, copy)
+        return shard
+
+    def _drop_copy(self, shard: qe.EdgeShard) -> None:
+        shard.close()
+        if self._cleanup is not None:
+            self._cleanup()  # removes the copy's folder once
+            self._cleanup = None
+        self._copy = None
+
+    def _fresh(self) -> qe.EdgeShard:
+        """The shard to read: a reader takes a new copy once the writer has published."""
+        if self._copy is not None and not self._pinned and (
+                snap.read_generation(self.index_dir) != self._generation):
+            shard = self._open_copy(wait_s=0)
+            if shard is not None:
+                self.shard = shard
+        return self.shard
+
+    @contextmanager
+    def _write_guard(self) -> Iterator[None]:
+        with snap.flocked(self._lock, exclusive=True, wait_s=snap.WRITE_WAIT_S) as held:
+            if not held:
+                raise IndexLockedError(f"{snap.BUSY_MESSAGE} ({self.index_dir})")
+            yield
+
+    def _writable(self) -> qe.EdgeShard:
+        if self._copy is not None:  # a reader that writes becomes the writer
+            self._drop_copy(self.shard)
+            self.shard = self._open_live(None)
+        return self.shard
+
+    def _update(self, operation: Any) -> None:
+        with self._mutex:
+            shard = self._writable()
+            with self._write_guard():
+                shard.update(operation)
+            self._dirty = self._unpublished = True
+
+    # -- the Store protocol --------------------------------------------------------------------
 
     def upsert(self, points: list[ChunkPoint]) -> None:
         if not points:
@@ -74,55 +154,52 @@ class EdgeStore:
                      p.payload)
             for p in points
         ]
-        self.shard.update(qe.UpdateOperation.upsert_points(edge_points))
-        self._dirty = True
+        self._update(qe.UpdateOperation.upsert_points(edge_points))
 
     def delete_doc(self, doc_id: str) -> None:
-        self.shard.update(qe.UpdateOperation.delete_points_by_filter(
+        self._update(qe.UpdateOperation.delete_points_by_filter(
             qe.Filter(must=[qe.FieldCondition(key="doc_id", match=qe.MatchValue(doc_id))])))
-        self._dirty = True
 
     def query(self, *, dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
               filters: Filters | None = None) -> list[ScoredChunk]:
-        flt = to_filter(filters)
-        arms = []
-        if dense is not None:
-            arms.append(qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE))
-        if sparse is not None and sparse.indices:
-            arms.append(qe.Query.Nearest(qe.SparseVector(sparse.indices, sparse.values),
-                                         using=SPARSE))
-        if not arms:
+        request = query_request(dense, sparse, limit, to_filter(filters))
+        if request is None:
             return []
-        if len(arms) == 1:
-            request = qe.QueryRequest(limit=limit, query=arms[0], filter=flt, with_payload=True)
-        else:
-            prefetches = [qe.Prefetch(limit=limit * PREFETCH_FACTOR, query=a, filter=flt)
-                          for a in arms]
-            request = qe.QueryRequest(limit=limit, prefetches=prefetches,
-                                      query=qe.Fusion.Rrf(k=RRF_K), filter=flt, with_payload=True)
-        return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {}))
-                for p in self.shard.query(request)]
+        with self._mutex:
+            points = self._fresh().query(request)
+        return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {})) for p in points]
 
     def count(self, filters: Filters | None = None) -> int:
-        return int(self.shard.count(qe.CountRequest(filter=to_filter(filters), exact=True)))
+        with self._mutex:
+            return int(self._fresh().count(qe.CountRequest(filter=to_filter(filters),
+                                                           exact=True)))
 
     def facet(self, key: str, filters: Filters | None = None, limit: int = 100) -> list[
             tuple[Any, int]]:
-        response = self.shard.facet(qe.FacetRequest(key=key, limit=limit, exact=True,
-                                                    filter=to_filter(filters)))
+        with self._mutex:
+            response = self._fresh().facet(qe.FacetRequest(key=key, limit=limit, exact=True,
+                                                           filter=to_filter(filters)))
         return [(hit.value, int(hit.count)) for hit in response.hits]
 
     def _scroll(self, flt: qe.Filter | None, batch: int, with_vectors: bool
                 ) -> Iterator[list[ChunkPoint]]:
         offset = None
-        while True:
-            records, offset = self.shard.scroll(qe.ScrollRequest(
-                offset=offset, limit=batch, filter=flt, with_payload=True,
-                with_vector=with_vectors))
-            if records:
-                yield [_to_chunk(r, with_vectors) for r in records]
-            if offset is None or not records:
-                return
+        with self._mutex:
+            self._fresh()
+            self._pinned += 1
+        try:
+            while True:
+                with self._mutex:
+                    records, offset = self.shard.scroll(qe.ScrollRequest(
+                        offset=offset, limit=batch, filter=flt, with_payload=True,
+                        with_vector=with_vectors))
+                if records:
+                    yield [_to_chunk(r, with_vectors) for r in records]
+                if offset is None or not records:
+                    return
+        finally:
+            with self._mutex:
+                self._pinned -= 1
 
     def chunks_of(self, doc_id: str, *, with_vectors: bool = False) -> list[ChunkPoint]:
         flt = to_filter({"doc_id": [doc_id]})
@@ -134,13 +211,52 @@ class EdgeStore:
         return self._scroll(None, batch, with_vectors)
 
     def finish_writes(self) -> None:
-        if self._dirty:
-            self.shard.flush()
-            self.shard.optimize()  # Edge has no background optimiser: build HNSW now
-            self._dirty = False
+        with self._mutex:
+            if self._dirty:
+                with self._write_guard():
+                    self.shard.flush()
+                    self.shard.optimize()  # Edge has no background optimiser: build HNSW now
+                self._dirty = False
+            self._publish()
+
+    def _publish(self) -> None:
+        if self._unpublished:
+            snap.publish(self.index_dir)
+            self._unpublished = False
 
     def close(self) -> None:
-        self.shard.close()
+        with self._mutex:
+            if self._copy is not None:
+                self._drop_copy(self.shard)
+                return
+            with self._write_guard():
+                self.shard.close()
+            self._publish()
+
+
+def _create_payload_indexes(shard: qe.EdgeShard) -> None:
+    for name in KEYWORD_FIELDS:
+        shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
+    for name in INTEGER_FIELDS:
+        shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Integer))
+
+
+def query_request(dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
+                  flt: qe.Filter | None) -> qe.QueryRequest | None:
+    """Dense alone, sparse alone, or both prefetched and fused with RRF."""
+    arms = []
+    if dense is not None:
+        arms.append(qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE))
+    if sparse is not None and sparse.indices:
+        arms.append(qe.Query.Nearest(qe.SparseVector(sparse.indices, sparse.values),
+                                     using=SPARSE))
+    if not arms:
+        return None
+    if len(arms) == 1:
+        return qe.QueryRequest(limit=limit, query=arms[0], filter=flt, with_payload=True)
+    prefetches = [qe.Prefetch(limit=limit * PREFETCH_FACTOR, query=a, filter=flt) for a in arms]
+    return qe.QueryRequest(limit=limit, prefetches=prefetches, query=qe.Fusion.Rrf(k=RRF_K),
+                           filter=flt, with_payload=True)
 
 
 def _to_chunk(record: Any, with_vectors: bool) -> ChunkPoint:

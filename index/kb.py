@@ -65,6 +65,24 @@ def open_store(config: Config, index_dir: Path, dim: int, *, create: bool) -> St
     return EdgeStore(index_dir / "shard", dim=dim, create=create)
 
 
+def open_docs(config: Config, index_dir: Path, *, create: bool) -> DocStore:
+    if config.qdrant_url:
+        from index.server_docstore import ServerDocStore
+
+        return ServerDocStore(config, index_dir, create=create)  # type: ignore[return-value]
+    return DocStore(index_dir / "documents.sqlite")
+
+
+def stored_manifest(config: Config, index_dir: Path) -> dict[str, Any] | None:
+    """The local manifest; with a server, the server's where this machine has none yet."""
+    manifest = read_manifest(index_dir)
+    if manifest is None and config.qdrant_url:
+        from index.server_docstore import shared_manifest
+
+        manifest = shared_manifest(config)
+    return manifest
+
+
 @dataclass
 class KnowledgeBase:
     config: Config
@@ -81,7 +99,7 @@ class KnowledgeBase:
     @classmethod
     def open(cls, config: Config, *, create: bool = False) -> KnowledgeBase:
         index_dir = config.index_dir
-        manifest = read_manifest(index_dir)
+        manifest = stored_manifest(config, index_dir)
         if manifest is None and not create:
             raise IndexNotFoundError(
                 f"intet indeks i {index_dir}: byg det først med `vidensbank ingest corpus/` "
@@ -94,8 +112,13 @@ class KnowledgeBase:
                         "chunk_size": config.chunk_size, "chunk_min": config.chunk_min}
             write_manifest(index_dir, manifest)
         check_same_model(manifest["model"], identity, index_dir)
-        store = open_store(config, index_dir, identity.dim, create=create)
-        return cls(config, manifest, DocStore(index_dir / "documents.sqlite"), store, embedder)
+        docs = open_docs(config, index_dir, create=create)
+        try:
+            store = open_store(config, index_dir, identity.dim, create=create)
+        except BaseException:
+            docs.close()
+            raise
+        return cls(config, manifest, docs, store, embedder)
 
     def close(self) -> None:
         self.store.close()

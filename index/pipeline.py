@@ -17,11 +17,12 @@ from pathlib import Path
 
 from llama_index.core.schema import Document, TextNode
 
-from index.chunking import chunk_document
+from index.chunking import chunk_document, window_spans
 from index.kb import KnowledgeBase, sparse_document, write_lock
 from index.store import ChunkPoint
 from ingest import schema
 from ingest.errors import IngestError, VidensbankError
+from ingest.fetch import fetch_document, is_url
 from ingest.readers import is_supported, read_path
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ POINT_NAMESPACE = uuid.UUID("6f1b0c1e-4d0a-4c5e-9d55-2b7f4f0e9a10")
 PAYLOAD_KEYS = (
     schema.DOC_ID, schema.TITLE, schema.SOURCE, schema.DOC_TYPE, schema.DATE, schema.YEAR,
     schema.AUTHORS, schema.URL, schema.CONTENT_HASH, schema.KOMMUNER, schema.BOLIGOMRAADER,
-    schema.THEMES, "page", "section", "chunk_index",
+    schema.THEMES, "page", "section", "chunk_index", "parties", "period",
 )
 
 
@@ -53,11 +54,14 @@ class IngestReport:
                 "chunks": self.chunks, "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
-def expand_paths(paths: Iterable[Path], report: IngestReport) -> list[Path]:
-    """Files to read: folders recursively (supported types only), in a stable order."""
-    files: list[Path] = []
+def expand_paths(paths: Iterable[Path | str], report: IngestReport) -> list[Path | str]:
+    """Files to read: folders recursively (supported types only), in a stable order; http(s)
+    URLs (given as str) are kept as they are, to be fetched."""
+    files: list[Path | str] = []
     for path in paths:
-        if path.is_dir():
+        if is_url(path):
+            files.append(path)
+        elif (path := Path(path)).is_dir():
             files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_supported(p)
                          and not any(part.startswith(".") for part in p.relative_to(path).parts))
         elif path.exists():
@@ -77,22 +81,32 @@ def point_id(doc_id: str, digest: str, start: int, end: int) -> str:
     return str(uuid.uuid5(POINT_NAMESPACE, f"{doc_id}:{digest}:{start}:{end}"))
 
 
-def passage_text(node: TextNode) -> str:
-    # The title gives a chunk its context ("Varde", "kernedriften"); stored text stays exact.
-    title = node.metadata.get(schema.TITLE) or ""
-    return f"{title}\n\n{node.text}" if title else node.text
+def passage_text(title: str, text: str) -> str:
+    # The title gives a window its context ("Varde", "kernedriften"); stored text stays exact.
+    return f"{title}\n\n{text}" if title else text
 
 
 def to_points(kb: KnowledgeBase, doc: Document, nodes: list[TextNode]) -> list[ChunkPoint]:
-    dense = kb.embedder.embed_passages([passage_text(n) for n in nodes]) if nodes else []
+    """One point per window; every window carries its whole chunk (small-to-big retrieval).
+
+    Small windows match a question precisely; the chunk around the best window is what a hit
+    shows and what answers quote from.
+    """
     digest = record_hash(doc)
+    title = doc.metadata.get(schema.TITLE) or ""
+    windows = [(node, w) for node in nodes
+               for w in window_spans(doc.text, (node.start_char_idx or 0, node.end_char_idx or 0),
+                                     kb.config.window_size)]
+    texts = [passage_text(title, doc.text[a:b]) for _, (a, b) in windows]
+    dense = kb.embedder.embed_passages(texts) if texts else []
     points = []
-    for node, vector in zip(nodes, dense, strict=True):
+    for (node, (wa, wb)), text, vector in zip(windows, texts, dense, strict=True):
         a, b = node.start_char_idx or 0, node.end_char_idx or 0
         payload = {k: node.metadata.get(k) for k in PAYLOAD_KEYS}
-        payload.update(start_char=a, end_char=b, text=node.text, record_hash=digest)
-        points.append(ChunkPoint(point_id(doc.id_, digest, a, b), vector,
-                                 sparse_document(kb.bm25, passage_text(node)), payload))
+        payload.update(start_char=a, end_char=b, text=node.text, record_hash=digest,
+                       chunk_id=f"{doc.id_}:{a}-{b}", window_start=wa, window_end=wb)
+        points.append(ChunkPoint(point_id(doc.id_, digest, wa, wb), vector,
+                                 sparse_document(kb.bm25, text), payload))
     return points
 
 
@@ -115,27 +129,40 @@ def ingest_document(kb: KnowledgeBase, doc: Document, report: IngestReport) -> N
     clock = time.perf_counter()
     kb.store.delete_doc(doc.id_)
     kb.store.upsert(points)
-    kb.docs.put(doc.id_, record_hash(doc), doc.metadata, doc.text, len(points))
+    kb.docs.put(doc.id_, record_hash(doc), doc.metadata, doc.text, len(nodes))
     report.seconds["write"] += time.perf_counter() - clock
-    report.chunks += len(points)
+    report.chunks += len(nodes)
 
 
 def ingest_paths(
     kb: KnowledgeBase,
-    paths: Iterable[Path],
+    paths: Iterable[Path | str],
     *,
     doc_type: str | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; every failure is reported with its reason, the rest goes on."""
+    """Ingest files and folders; every failure is reported with its reason, the rest goes on.
+
+    With several workers (default: config.workers) files are parsed and embedded in parallel
+    processes (index/bulk.py); the result is the same.
+    """
     report = IngestReport()
+    workers = workers or kb.config.workers
     with write_lock(kb.index_dir):
         files = expand_paths(paths, report)
-        seen: dict[str, str] = {}
-        for i, path in enumerate(files):
-            if on_progress:
-                on_progress(i, len(files), path.name)
-            _ingest_file(kb, path, doc_type, seen, report)
+        # Worker processes read local files only; URLs are fetched in the loop below.
+        if workers > 1 and len(files) > 1 and not any(is_url(f) for f in files):
+            from index.bulk import ingest_parallel
+
+            ingest_parallel(kb, files, report, doc_type=doc_type, workers=workers,
+                            on_progress=on_progress)
+        else:
+            seen: dict[str, str] = {}
+            for i, path in enumerate(files):
+                if on_progress:
+                    on_progress(i, len(files), Path(path).name)
+                _ingest_file(kb, path, doc_type, seen, report)
         clock = time.perf_counter()
         kb.store.finish_writes()
         report.seconds["write"] += time.perf_counter() - clock
@@ -144,11 +171,12 @@ def ingest_paths(
     return report
 
 
-def _ingest_file(kb: KnowledgeBase, path: Path, doc_type: str | None, seen: dict[str, str],
-                 report: IngestReport) -> None:
+def _ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
+                 seen: dict[str, str], report: IngestReport) -> None:
     clock = time.perf_counter()
     try:
-        doc = read_path(path, doc_type=doc_type)
+        doc = (fetch_document(path, doc_type=doc_type) if is_url(path)
+               else read_path(Path(path), doc_type=doc_type))
         enrich(doc)
     except VidensbankError as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)

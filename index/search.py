@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -9,7 +10,11 @@ from index.kb import KnowledgeBase, sparse_query
 from index.store import Filters, ScoredChunk
 from ingest import schema
 
+WINDOWS_PER_HIT = 6
 MAX_QUERY_CHARS = 2000  # longer input is cut: e5 reads 512 tokens at most anyway
+# Report headings as citations name them: "3 Samarbejde" is a chapter, "3.2 Jobcenter" a section.
+CHAPTER_HEADING = re.compile(r"(\d{1,2})\.?\s+(\S.*)")
+NUMBERED_SECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})+\.?\s+\S.*")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class Hit:
     page: str | None
     section: str | None
     date: str | None
+    window_start: int
+    window_end: int
     citation: str
     metadata: dict[str, Any]
 
@@ -42,10 +49,20 @@ def format_citation(meta: dict[str, Any], page: str | None = None,
     parts = [f"{meta.get(schema.TITLE) or meta.get(schema.DOC_ID)}" + (f" ({origin})" if origin
                                                                         else "")]
     if section:
-        parts.append(f"afsnit {section}")
+        parts.append(section_label(section))
     if page:
         parts.append(f"s. {page}")
     return ", ".join(parts)
+
+
+def section_label(section: str) -> str:
+    """'3 Samarbejde' -> 'kap. 3 Samarbejde', '3.2 Jobcenter' -> 'afsnit 3.2 Jobcenter'; other
+    headings ('§ 4 Økonomi', 'Forord', 'Bilag 2 Skema') are named as they are."""
+    if chapter := CHAPTER_HEADING.fullmatch(section):
+        return f"kap. {chapter[1]} {chapter[2]}"
+    if NUMBERED_SECTION.fullmatch(section):
+        return f"afsnit {section}"
+    return section
 
 
 def _to_hit(rank: int, chunk: ScoredChunk) -> Hit:
@@ -55,6 +72,8 @@ def _to_hit(rank: int, chunk: ScoredChunk) -> Hit:
         source=p.get("source"), doc_type=p.get("doc_type") or schema.ANDET, text=p["text"],
         start_char=int(p["start_char"]), end_char=int(p["end_char"]), page=p.get("page"),
         section=p.get("section"), date=p.get("date"),
+        window_start=int(p.get("window_start", p["start_char"])),
+        window_end=int(p.get("window_end", p["end_char"])),
         citation=format_citation(p, p.get("page"), p.get("section")), metadata=p,
     )
 
@@ -69,8 +88,13 @@ def search(kb: KnowledgeBase, query: str, *, top_k: int | None = None, mode: str
     mode = mode or kb.config.mode
     dense = kb.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
     sparse = sparse_query(kb.bm25, query) if mode in ("hybrid", "bm25") else None
-    # Fetch a few extra: hits of half-written documents are dropped below.
-    chunks = kb.store.query(dense=dense, sparse=sparse, limit=k + 5, filters=filters)
-    present = kb.docs.hashes(sorted({c.payload["doc_id"] for c in chunks}))
-    kept = [c for c in chunks if present.get(c.payload["doc_id"]) == c.payload.get("record_hash")]
-    return [_to_hit(i + 1, c) for i, c in enumerate(kept[:k])]
+    # Points are windows: fetch several per wanted chunk, keep each chunk's best window.
+    windows = kb.store.query(dense=dense, sparse=sparse, limit=k * WINDOWS_PER_HIT,
+                             filters=filters)
+    present = kb.docs.hashes(sorted({w.payload["doc_id"] for w in windows}))
+    best: dict[str, ScoredChunk] = {}
+    for w in windows:
+        # Hits of a half-written document (record not yet, or no longer, matching) are dropped.
+        if present.get(w.payload["doc_id"]) == w.payload.get("record_hash"):
+            best.setdefault(w.payload.get("chunk_id") or w.id, w)
+    return [_to_hit(i + 1, c) for i, c in enumerate(list(best.values())[:k])]

@@ -14,12 +14,19 @@ from pathlib import Path
 from llama_index.core.schema import Document
 
 from ingest import schema
+from ingest.agreement_layout import add_agreement_structure
 from ingest.errors import IngestError
+from ingest.facets import detect_doc_type
 
 log = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+# Ingest time grows with the text: embedding runs at about 1,000-3,000 characters a second on a
+# laptop CPU, so 20 MB of text would take hours. Bigger files are refused before they are read
+# (PDF and Word files also hold images, hence their higher limits), longer texts once read.
+MAX_FILE_MB = {".txt": 20, ".md": 20, ".html": 20, ".htm": 20, ".pdf": 200, ".docx": 100}
+MAX_TEXT_CHARS = 2_000_000  # about 700 report pages
 # Overridable keys; anything else in a sidecar is refused so typos do not pass silently.
 SIDECAR_KEYS = {
     schema.TITLE, schema.SOURCE, schema.DOC_TYPE, schema.DATE, schema.AUTHORS, schema.URL,
@@ -69,13 +76,32 @@ def read_path(path: Path, *, doc_type: str | None = None) -> Document:
         reader = _reader_for(path.suffix.lower())
     except IngestError as exc:
         raise IngestError(str(path), exc.reason) from None
+    check_file_size(path)
     doc = reader(path, doc_id_for(path))
+    if len(doc.text) > MAX_TEXT_CHARS:
+        raise IngestError(str(path), f"teksten er for lang: {_thousands(len(doc.text))} tegn "
+                                     f"(grænse {_thousands(MAX_TEXT_CHARS)}); del dokumentet op")
+    # Detected type first; a sidecar, then the command line, may still override it.
+    apply_overrides(doc, {schema.DOC_TYPE: detect_doc_type(doc.text, doc.metadata)})
     apply_overrides(doc, load_sidecar(path))
     if doc_type:
         apply_overrides(doc, {schema.DOC_TYPE: doc_type})
     if not doc.text.strip():
         raise IngestError(str(path), "ingen tekst fundet i dokumentet")
+    add_agreement_structure(doc)  # an agreement in PDF gets what the Word reader gives
     return doc
+
+
+def check_file_size(path: Path) -> None:
+    limit_mb = MAX_FILE_MB.get(path.suffix.lower())
+    size_mb = path.stat().st_size / (1024 * 1024)
+    if limit_mb is not None and size_mb > limit_mb:
+        shown = f"{size_mb:.1f}".replace(".", ",")
+        raise IngestError(str(path), f"filen er for stor: {shown} MB (grænse {limit_mb} MB)")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def load_sidecar(path: Path) -> dict:

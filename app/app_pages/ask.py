@@ -1,0 +1,86 @@
+"""Spørg: a question in; an answer of verbatim quotes with [n] markers and their passages out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import app_pages as P
+from app import html_view, labels, resources
+from app import ui_text as T
+from index.answer import Answer, Citation, answer
+
+INPUT_KEY = "ask_input"
+ASKED_KEY = "ask_asked"
+RESULT_KEY = "ask_result"
+
+
+def _ask(question: str) -> None:
+    """Callback of the example buttons: fill the field and ask."""
+    st.session_state[INPUT_KEY] = question
+    st.session_state[ASKED_KEY] = question
+
+
+def _restore_from_url() -> None:
+    # The question lives in the URL too, so a reload or a shared link shows the same answer.
+    if ASKED_KEY not in st.session_state and st.query_params.get("q"):
+        _ask(st.query_params["q"])
+    elif INPUT_KEY not in st.session_state and st.session_state.get(ASKED_KEY):
+        st.session_state[INPUT_KEY] = st.session_state[ASKED_KEY]  # back from another page
+
+
+def _question_form() -> None:
+    with st.form("ask_form", border=False):
+        question = st.text_input(T.ASK_INPUT, key=INPUT_KEY, placeholder=T.ASK_PLACEHOLDER)
+        if st.form_submit_button(T.ASK_BUTTON, type="primary"):
+            st.session_state[ASKED_KEY] = question.strip()
+
+
+def _examples() -> None:
+    st.subheader(T.ASK_EXAMPLES)
+    for i, question in enumerate(T.EXAMPLE_QUESTIONS):
+        st.button(question, key=f"example_{i}", on_click=_ask, args=(question,))
+
+
+def _result(question: str) -> Answer:
+    cached = st.session_state.get(RESULT_KEY)
+    if cached is not None and cached.question == question:
+        return cached
+    with st.spinner(T.ASK_SPINNER):
+        result = answer(resources.knowledge_base(), question)
+    st.session_state[RESULT_KEY] = result
+    return result
+
+
+def _citation(c: Citation) -> None:
+    with st.container(border=True):
+        st.markdown(f"**[{c.n}] {labels.plain(c.title or c.doc_id)}**")
+        st.caption(labels.plain(labels.meta_line(c.doc_type, c.source, c.passage.date, c.page,
+                                                 c.section)))
+        st.html(html_view.passage_html(c.passage, c.start_char, c.end_char))
+        if st.button(T.ASK_OPEN_SOURCE, key=f"open_{c.n}", icon=T.ICON_OPEN):
+            st.switch_page(P.SOURCES, query_params={
+                "doc_id": c.doc_id, "start": str(c.start_char), "end": str(c.end_char)})
+
+
+def main() -> None:
+    resources.knowledge_base()  # an unusable index stops here with a message
+    st.header(T.ASK_HEADER)
+    st.caption(T.ASK_INTRO)
+    _restore_from_url()
+    _question_form()
+    question = st.session_state.get(ASKED_KEY) or ""
+    if not question:
+        _examples()
+        return
+    st.query_params["q"] = question
+    result = _result(question)
+    st.subheader(T.ASK_ANSWER)
+    st.html(html_view.answer_html(result))
+    st.subheader(T.ASK_CITED)
+    if not result.citations:
+        st.info(T.ASK_NO_CITATIONS)
+    for c in result.citations:
+        _citation(c)
+
+
+main()

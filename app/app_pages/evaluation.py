@@ -1,0 +1,75 @@
+"""Evaluering: Recall@5 and MRR@10 per search mode, citation exactness and a citation audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import audit, resources, results
+from app import ui_text as T
+from index import evaluation
+from index.kb import KnowledgeBase
+
+RESULT_KEY = "eval_result"
+AUDIT_KEY = "eval_audit"
+
+
+def _run(kb: KnowledgeBase, questions: list[evaluation.Question]) -> None:
+    bar = st.progress(0.0)
+
+    def step(text: str) -> Any:
+        return lambda done, total: bar.progress(done / total,
+                                                text=text.format(done=done, total=total))
+
+    result = evaluation.evaluate(kb, questions, on_progress=step(T.EVAL_PROGRESS))
+    usable = [q for q in questions if q.id not in set(result["missing_gold"])]
+    rows = audit.citation_audit(kb, usable, on_progress=step(T.EVAL_AUDIT_PROGRESS))
+    bar.empty()
+    st.session_state[RESULT_KEY] = result
+    st.session_state[AUDIT_KEY] = rows
+
+
+def _metrics(result: dict[str, Any]) -> None:
+    st.subheader(T.EVAL_METRICS)
+    table = pd.DataFrame.from_dict(result["modes"], orient="index")
+    table.index = [T.EVAL_MODE_LABELS.get(m, m) for m in table.index]
+    table.index.name = T.EVAL_MODE
+    left, right = st.columns([2, 3])
+    left.dataframe(table.style.format("{:.3f}"))
+    right.bar_chart(table, stack=False, y_label="", x_label="")
+    cites = result["citations"]
+    cols = st.columns(2)
+    cols[0].metric(T.EVAL_QUESTIONS, result["questions"])
+    cols[1].metric(T.EVAL_EXACT, T.EVAL_EXACT_VALUE.format(**cites))
+    if result["missing_gold"]:
+        st.warning(T.EVAL_MISSING.format(ids=", ".join(result["missing_gold"])))
+
+
+def _audit(rows: list[dict[str, Any]]) -> None:
+    st.subheader(T.EVAL_AUDIT)
+    shown = [{label: (T.YES if row[key] else T.NO) if key == "exact" else row[key]
+              for key, label in T.AUDIT_COLUMNS.items()} for row in rows]
+    st.dataframe(shown, hide_index=True)
+    st.download_button(T.EVAL_AUDIT_EXPORT, results.to_csv(shown, tuple(T.AUDIT_COLUMNS.values())),
+                       file_name="citatrevision.csv", mime="text/csv", icon=T.ICON_DOWNLOAD)
+
+
+def main() -> None:
+    kb = resources.knowledge_base()
+    st.header(T.EVAL_HEADER)
+    try:
+        questions = evaluation.load_questions(evaluation.DEFAULT_QUESTIONS)
+    except evaluation.VidensbankError as exc:
+        st.error(str(exc))
+        return
+    st.caption(T.EVAL_INTRO.format(n=len(questions)))
+    if st.button(T.EVAL_BUTTON, type="primary"):
+        _run(kb, questions)
+    if RESULT_KEY in st.session_state:
+        _metrics(st.session_state[RESULT_KEY])
+        _audit(st.session_state[AUDIT_KEY])
+
+
+main()

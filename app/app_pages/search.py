@@ -1,0 +1,99 @@
+"""Søg: passages by meaning and words, narrowed by facets, grouped by document, exportable."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from app import app_pages as P
+from app import html_view, labels, resources, results
+from app import ui_text as T
+from index.config import SEARCH_MODES
+from index.kb import KnowledgeBase
+from index.search import Hit, search
+from index.store import Filters
+
+FACETS = ("doc_type", "kommuner", "boligomraader", "themes", "year")
+TOP_K_DEFAULT = 20
+TOP_K_MAX = 50
+
+
+def _facet_options(kb: KnowledgeBase, key: str) -> list[object]:
+    values = [value for value, _ in kb.store.facet(key, limit=500)]
+    if key == "year":
+        return sorted(values, reverse=True)
+    return sorted(values, key=labels.danish_key)
+
+
+def _filters(kb: KnowledgeBase) -> Filters:
+    """Facet pickers in the sidebar; values come from the index itself."""
+    filters: Filters = {}
+    st.sidebar.subheader(T.SEARCH_FILTERS)
+    for key in FACETS:
+        options = _facet_options(kb, key)
+        if not options:
+            continue
+        show = labels.doc_type_label if key == "doc_type" else str
+        chosen = st.sidebar.multiselect(T.FACET_LABELS[key], options, format_func=show,
+                                        key=f"facet_{key}")
+        if chosen:
+            filters[key] = chosen
+    return filters
+
+
+def _exports(hits: list[Hit]) -> None:
+    rows = results.export_rows(hits)
+    left, right = st.columns(2)
+    left.download_button(T.SEARCH_EXPORT_CSV, results.to_csv(rows, results.EXPORT_FIELDS),
+                         file_name=f"{T.EXPORT_STEM}.csv", mime="text/csv", icon=T.ICON_DOWNLOAD)
+    right.download_button(T.SEARCH_EXPORT_JSON, results.to_json(rows),
+                          file_name=f"{T.EXPORT_STEM}.json", mime="application/json",
+                          icon=T.ICON_DOWNLOAD)
+
+
+def _group(group: results.DocGroup) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {labels.plain(group.title or group.doc_id)}")
+        places = [f"{T.LABEL_KOMMUNER}: {', '.join(group.kommuner)}" if group.kommuner else "",
+                  f"{T.LABEL_BOLIGOMRAADER}: {', '.join(group.boligomraader)}"
+                  if group.boligomraader else ""]
+        st.caption(labels.plain(" · ".join(
+            p for p in [labels.meta_line(group.doc_type, group.source, group.date), *places]
+            if p)))
+        for hit in group.hits:
+            _hit(hit)
+
+
+def _hit(hit: Hit) -> None:
+    heading = T.SEARCH_PASSAGE.format(rank=hit.rank, score=hit.score)
+    st.caption(labels.plain(" · ".join([heading, *labels.place(hit.page, hit.section)])))
+    st.html(html_view.text_block(html.escape(hit.text)))
+    if st.button(T.ASK_OPEN_SOURCE, key=f"open_{hit.rank}", icon=T.ICON_OPEN):
+        st.switch_page(P.SOURCES, query_params={
+            "doc_id": hit.doc_id, "start": str(hit.start_char), "end": str(hit.end_char)})
+
+
+def main() -> None:
+    kb = resources.knowledge_base()
+    st.header(T.SEARCH_HEADER)
+    filters = _filters(kb)
+    top_k = st.sidebar.slider(T.SEARCH_TOP_K, 5, TOP_K_MAX, TOP_K_DEFAULT, step=5)
+    query = st.text_input(T.SEARCH_INPUT, key="search_query", placeholder=T.SEARCH_PLACEHOLDER)
+    mode = st.radio(T.SEARCH_MODE, SEARCH_MODES, format_func=T.SEARCH_MODES.get,
+                    horizontal=True, key="search_mode")
+    if not query.strip():
+        st.info(T.SEARCH_EMPTY)
+        return
+    hits = search(kb, query, top_k=top_k, mode=mode, filters=filters or None)
+    if not hits:
+        st.warning(T.SEARCH_NONE)
+        return
+    groups = results.group_by_document(hits)
+    st.markdown(T.SEARCH_SUMMARY.format(hits=len(hits), docs=len(groups)))
+    _exports(hits)
+    for group in groups:
+        _group(group)
+
+
+main()

@@ -1,0 +1,109 @@
+"""Kilder: the documents in the index, their metadata and text; a cited span shown and marked.
+
+Opened from a citation with query parameters doc_id, start and end (offsets in Document.text),
+so the link to a cited place survives a reload and can be shared.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import html_view, labels, resources
+from app import ui_text as T
+from index.docstore import StoredDocument
+from ingest import schema
+
+PICK_KEY = "sources_doc"
+
+
+def _span_param() -> tuple[int, int] | None:
+    try:
+        return int(st.query_params["start"]), int(st.query_params["end"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _on_pick() -> None:
+    # Another document picked by hand: the cited span belonged to the previous one.
+    st.query_params.clear()
+    st.query_params["doc_id"] = st.session_state[PICK_KEY]
+
+
+def _overview(docs: list[StoredDocument], expanded: bool) -> None:
+    rows = [{
+        T.LABEL_TITLE: d.metadata.get(schema.TITLE) or d.doc_id,
+        T.LABEL_TYPE: labels.doc_type_label(d.metadata.get(schema.DOC_TYPE)),
+        T.LABEL_SOURCE: d.metadata.get(schema.SOURCE) or "",
+        T.LABEL_DATE: d.metadata.get(schema.DATE) or "",
+        T.LABEL_KOMMUNER: labels.join_values(d.metadata.get(schema.KOMMUNER)),
+        T.LABEL_BOLIGOMRAADER: labels.join_values(d.metadata.get(schema.BOLIGOMRAADER)),
+        T.LABEL_CHUNKS: d.chunks,
+        T.LABEL_DOC_ID: d.doc_id,
+    } for d in docs]
+    with st.expander(T.SOURCES_COUNT.format(n=len(docs)), expanded=expanded):
+        st.dataframe(rows, hide_index=True)
+
+
+def _metadata(doc: StoredDocument) -> None:
+    meta = doc.metadata
+    fields = [(T.LABEL_DOC_ID, doc.doc_id), (T.LABEL_AUTHORS, meta.get(schema.AUTHORS)),
+              (T.LABEL_KOMMUNER, meta.get(schema.KOMMUNER)),
+              (T.LABEL_BOLIGOMRAADER, meta.get(schema.BOLIGOMRAADER)),
+              (T.LABEL_THEMES, meta.get(schema.THEMES)), (T.LABEL_URL, meta.get(schema.URL)),
+              (T.LABEL_CHUNKS, doc.chunks)]
+    with st.expander(T.SOURCES_METADATA):
+        for name, value in fields:
+            if value:
+                st.markdown(f"**{name}:** {labels.plain(labels.join_values(value))}")
+
+
+def _document(doc: StoredDocument, span: tuple[int, int] | None) -> None:
+    meta = doc.metadata
+    start = span[0] if span else 0
+    page = labels.label_at(meta.get(schema.PAGE_SPANS), start) if span else None
+    section = labels.label_at(meta.get(schema.SECTION_SPANS), start) if span else None
+    st.subheader(labels.plain(meta.get(schema.TITLE) or doc.doc_id), anchor=False)
+    st.caption(labels.plain(labels.meta_line(meta.get(schema.DOC_TYPE), meta.get(schema.SOURCE),
+                                             meta.get(schema.DATE), page, section)))
+    _metadata(doc)
+    a, b = span or (0, 0)
+    if span:
+        st.markdown(f"**{T.SOURCES_CITED}** · {T.SOURCES_CHARS.format(start=a, end=b)}")
+        with st.container(border=True):
+            st.html(html_view.context_html(doc.text, a, b))
+        st.html(f'<a href="#{html_view.MARK_ID}">{T.SOURCES_JUMP}</a>')
+    st.markdown(f"**{T.SOURCES_FULL_TEXT}**")
+    with st.container(height=600, border=True):
+        st.html(html_view.text_block(html_view.highlight(doc.text, a, b,
+                                                         mark_id=html_view.MARK_ID)))
+
+
+def main() -> None:
+    kb = resources.knowledge_base()
+    st.header(T.SOURCES_HEADER)
+    docs = kb.docs.list()
+    if not docs:
+        st.info(T.SOURCES_EMPTY)
+        return
+    ids = [d.doc_id for d in docs]
+    wanted = st.query_params.get("doc_id")
+    if wanted and wanted not in ids:
+        st.warning(T.SOURCES_UNKNOWN.format(doc_id=wanted))
+    elif wanted:
+        st.session_state[PICK_KEY] = wanted
+    _overview(docs, expanded=not wanted)
+    titles = {d.doc_id: d.metadata.get(schema.TITLE) or d.doc_id for d in docs}
+    doc_id = st.selectbox(T.SOURCES_PICK, ids, format_func=titles.get, key=PICK_KEY,
+                          on_change=_on_pick)
+    doc = kb.docs.get(doc_id)
+    if doc is None:  # removed since the list was read
+        st.warning(T.SOURCES_UNKNOWN.format(doc_id=doc_id))
+        return
+    span = _span_param() if doc_id == wanted else None
+    if span and not 0 <= span[0] < span[1] <= len(doc.text):
+        st.warning(T.SOURCES_BAD_SPAN)
+        span = None
+    _document(doc, span)
+
+
+main()

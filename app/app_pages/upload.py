@@ -1,0 +1,92 @@
+"""Tilføj dokumenter: upload files (or a URL, where supported), ingest them, show the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app import labels, resources, uploads
+from app import ui_text as T
+from index.pipeline import IngestReport
+from ingest.schema import DOC_TYPES
+
+REPORT_KEY = "upload_report"
+
+
+def _progress() -> Any:
+    bar = st.progress(0.0)
+
+    def update(done: int, total: int, name: str) -> None:
+        text = T.UPLOAD_PROGRESS.format(name=name, done=done + 1, total=total) if name else \
+            T.UPLOAD_DONE
+        bar.progress(done / total if total else 1.0, text=text)
+
+    return update
+
+
+def _form() -> tuple[list[uploads.Upload], str, str | None, bool]:
+    url_ready = uploads.fetch_module() is not None
+    with st.form("upload_form", clear_on_submit=True):
+        files = st.file_uploader(
+            T.UPLOAD_FILES, type=list(uploads.UPLOAD_TYPES), accept_multiple_files=True,
+            max_upload_size=uploads.MAX_UPLOAD_MB, key="upload_files")
+        st.caption(T.UPLOAD_HELP.format(mb=uploads.MAX_UPLOAD_MB,
+                                        types=", ".join(uploads.UPLOAD_TYPES)))
+        url = st.text_input(T.UPLOAD_URL, placeholder=T.UPLOAD_URL_PLACEHOLDER,
+                            disabled=not url_ready, key="upload_url")
+        if not url_ready:
+            st.caption(T.UPLOAD_URL_UNAVAILABLE)
+        doc_type = st.selectbox(T.UPLOAD_DOC_TYPE, [None, *DOC_TYPES], key="upload_doc_type",
+                                format_func=lambda v: labels.doc_type_label(v) if v
+                                else T.UPLOAD_DOC_TYPE_AUTO)
+        submitted = st.form_submit_button(T.UPLOAD_BUTTON, type="primary")
+    chosen = [uploads.Upload(f.name, f.getvalue()) for f in files or []]
+    return chosen, (url or "").strip(), doc_type, submitted
+
+
+def _ingest(files: list[uploads.Upload], url: str, doc_type: str | None) -> IngestReport | None:
+    kb = resources.knowledge_base()
+    if url and not url.startswith(("http://", "https://")):
+        st.error(T.UPLOAD_URL_INVALID)
+        return None
+    try:
+        report = uploads.ingest_uploads(kb, files, doc_type=doc_type, on_progress=_progress())
+        if url:
+            uploads.ingest_url(kb, url, report, doc_type=doc_type)
+    except uploads.VidensbankError as exc:  # e.g. another ingest holds the index
+        st.error(str(exc))
+        return None
+    return report
+
+
+def _report(report: dict[str, Any]) -> None:
+    cols = st.columns(4)
+    cols[0].metric(T.REPORT_INGESTED, len(report["ingested"]))
+    cols[1].metric(T.REPORT_SKIPPED, len(report["skipped"]))
+    cols[2].metric(T.REPORT_FAILED, len(report["failed"]))
+    cols[3].metric(T.REPORT_CHUNKS, report["chunks"])
+    if report["failed"]:
+        st.dataframe([{T.REPORT_FILE: Path(f["path"]).name, T.REPORT_REASON: f["reason"]}
+                      for f in report["failed"]], hide_index=True)
+    if report["skipped"]:
+        st.caption(T.REPORT_SKIPPED_NOTE)
+
+
+def main() -> None:
+    resources.knowledge_base()
+    st.header(T.UPLOAD_HEADER)
+    st.caption(T.UPLOAD_INTRO)
+    files, url, doc_type, submitted = _form()
+    if submitted and not files and not url:
+        st.warning(T.UPLOAD_NOTHING)
+    elif submitted:
+        report = _ingest(files, url, doc_type)
+        if report is not None:
+            st.session_state[REPORT_KEY] = report.as_dict()
+    if REPORT_KEY in st.session_state:
+        _report(st.session_state[REPORT_KEY])
+
+
+main()

@@ -1,0 +1,68 @@
+"""HTML for document text: everything escaped, the cited span wrapped in <mark>.
+
+Document text is data, never markup: a document containing `<script>` shows those characters.
+Offsets always refer to `Document.text`, so a highlight marks exactly the cited characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from index.answer import Answer
+from index.search import Hit
+
+TEXT_STYLE = ("white-space: pre-wrap; line-height: 1.55; font-size: 1rem; "
+              "overflow-wrap: anywhere; margin: 0;")
+MARK_STYLE = "background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 3px;"
+MARKER_STYLE = "font-weight: 600; color: #1f5fa8;"
+MARK_ID = "citeret"
+CONTEXT_CHARS = 700  # at most this much text either side of a quote in a context view
+
+
+def text_block(inner_html: str) -> str:
+    return f'<div class="vb-text" style="{TEXT_STYLE}">{inner_html}</div>'
+
+
+def highlight(text: str, start: int, end: int, *, mark_id: str | None = None) -> str:
+    """Escaped `text` with `text[start:end]` marked; out-of-range offsets mark nothing."""
+    if not 0 <= start < end <= len(text):
+        return html.escape(text)
+    anchor = f' id="{mark_id}"' if mark_id else ""
+    return (html.escape(text[:start]) + f'<mark{anchor} style="{MARK_STYLE}">'
+            + html.escape(text[start:end]) + "</mark>" + html.escape(text[end:]))
+
+
+def passage_html(hit: Hit, start_char: int, end_char: int) -> str:
+    """The hit's passage with the document span [start_char, end_char) marked inside it."""
+    return text_block(highlight(hit.text, start_char - hit.start_char,
+                                end_char - hit.start_char))
+
+
+def context_span(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[int, int]:
+    """The paragraph(s) around [start, end), cut at `limit` characters either side."""
+    left = text.rfind("\n\n", max(0, start - limit), start)
+    right = text.find("\n\n", end, min(len(text), end + limit))
+    a = left + 2 if left >= 0 else max(0, start - limit)
+    b = right if right >= 0 else min(len(text), end + limit)
+    return a, b
+
+
+def context_html(text: str, start: int, end: int) -> str:
+    a, b = context_span(text, start, end)
+    prefix = "… " if a > 0 else ""
+    suffix = " …" if b < len(text) else ""
+    return text_block(html.escape(prefix) + highlight(text[a:b], start - a, end - a)
+                      + html.escape(suffix))
+
+
+def answer_html(result: Answer) -> str:
+    """The answer text escaped; the [n] markers of its citations set off."""
+    numbers = {str(c.n) for c in result.citations}
+
+    def marker(match: re.Match[str]) -> str:
+        if match.group(1) not in numbers:
+            return match.group(0)
+        return f'<span class="vb-marker" style="{MARKER_STYLE}">{match.group(0)}</span>'
+
+    return text_block(re.sub(r"\[(\d+)\]", marker, html.escape(result.answer)))

@@ -1,0 +1,122 @@
+"""Uploaded files onto disk under the index folder: safe names, a size limit, no path tricks."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from app import ui_text as T
+from index.kb import KnowledgeBase
+from index.pipeline import IngestReport, ingest_paths
+from ingest.errors import VidensbankError
+from ingest.readers import SUPPORTED_SUFFIXES
+
+UPLOAD_DIR = "uploads"
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_STEM_CHARS = 100  # with two bytes per æ/ø/å still well under a file system's 255 bytes
+UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
+FETCH_MODULE = "ingest.fetch"
+FETCH_FUNCTION = "fetch_url"
+
+
+class UploadError(VidensbankError):
+    """An uploaded file that cannot be stored (bad name, wrong type, too large)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def sanitize_filename(name: str) -> str:
+    """A plain file name: no folders, no leading dots, letters (æøå too), digits and -_. ()."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")  # control chars
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = suffix.lower()
+    if "." + suffix not in SUPPORTED_SUFFIXES:
+        raise UploadError(T.UPLOAD_BAD_TYPE.format(suffix="." + suffix if suffix else "",
+                                                   allowed=", ".join(UPLOAD_TYPES)))
+    stem = re.sub(r"[^\w\-. ()]+", "_", stem)
+    stem = re.sub(r"\s+", " ", stem).strip(" ._")[:MAX_STEM_CHARS].rstrip(" .")
+    return f"{stem or 'dokument'}.{suffix}"
+
+
+def check_size(upload: Upload) -> None:
+    if len(upload.data) > MAX_UPLOAD_BYTES:
+        raise UploadError(T.UPLOAD_TOO_LARGE.format(mb=len(upload.data) / 1024 / 1024,
+                                                    limit=MAX_UPLOAD_MB))
+
+
+def save_upload(index_dir: Path, upload: Upload) -> Path:
+    """Write the upload to `index_dir/uploads/` under its sanitised name; return the path."""
+    check_size(upload)
+    folder = (index_dir / UPLOAD_DIR).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / sanitize_filename(upload.name)
+    if target.parent != folder:  # belt and braces: the name above cannot leave the folder
+        raise UploadError(T.UPLOAD_BAD_NAME)
+    target.write_bytes(upload.data)
+    return target
+
+
+def fetch_module() -> ModuleType | None:
+    """URL ingest, when this installation has it: `fetch_url(url, folder) -> Path` saves the
+    page or PDF as a file in `folder`, which is then ingested like an upload."""
+    if importlib.util.find_spec(FETCH_MODULE) is None:
+        return None
+    module = importlib.import_module(FETCH_MODULE)
+    return module if callable(getattr(module, FETCH_FUNCTION, None)) else None
+
+
+def store_uploads(index_dir: Path, uploads: list[Upload]
+                  ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Save what can be saved; the rest comes back as (name, reason), as a report lists it."""
+    saved, refused = [], []
+    for upload in uploads:
+        try:
+            saved.append(save_upload(index_dir, upload))
+        except UploadError as exc:
+            refused.append((upload.name, str(exc)))
+    return saved, refused
+
+
+def ingest_uploads(kb: KnowledgeBase, uploads: list[Upload], *, doc_type: str | None = None,
+                   on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    """Save and ingest into the shared knowledge base: searches see the documents at once."""
+    saved, refused = store_uploads(kb.index_dir, uploads)
+    report = (ingest_paths(kb, saved, doc_type=doc_type, on_progress=on_progress) if saved
+              else IngestReport())
+    report.failed[:0] = refused
+    return report
+
+
+def ingest_url(kb: KnowledgeBase, url: str, report: IngestReport, *,
+               doc_type: str | None = None) -> None:
+    """Fetch a URL into the uploads folder and ingest it; the outcome is added to `report`."""
+    module = fetch_module()
+    if module is None:
+        report.failed.append((url, T.UPLOAD_URL_UNAVAILABLE))
+        return
+    folder = kb.index_dir / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        path = getattr(module, FETCH_FUNCTION)(url, folder)
+    except VidensbankError as exc:
+        report.failed.append((url, str(exc)))
+        return
+    fetched = ingest_paths(kb, [Path(path)], doc_type=doc_type)
+    report.ingested += fetched.ingested
+    report.skipped += fetched.skipped
+    report.failed += fetched.failed
+    report.chunks += fetched.chunks

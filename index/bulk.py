@@ -1,0 +1,167 @@
+"""Bulk ingest: worker processes read, chunk and embed; the parent alone writes.
+
+Each worker loads the embedder once (pool initializer) and turns a file into ready points. The
+parent takes results in file order, so duplicates and the report come out as in a sequential
+run, and writes them in batches: old chunks deleted, new chunks upserted, and only then the
+document records, so a document is present only once all its chunks are (as in pipeline).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.schema import Document
+
+from index.chunking import chunk_document
+from index.config import Config
+from index.embedding import load_embedder
+from index.kb import KnowledgeBase, bm25_model
+from index.pipeline import IngestReport, enrich, record_hash, to_points
+from index.store import ChunkPoint
+from ingest import schema
+from ingest.errors import IngestError, VidensbankError
+from ingest.readers import read_path
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 512  # points per upsert; the records follow each batch
+_WORKER: dict[str, Any] = {}  # per worker process: its embedder, BM25 model and known hashes
+
+
+@dataclass
+class WorkerKB:
+    """What `pipeline.to_points` needs from a knowledge base, without a store."""
+
+    config: Config
+    embedder: Any
+    bm25: Any
+
+
+@dataclass
+class Prepared:
+    path: str
+    doc: Document | None = None
+    digest: str = ""
+    points: list[ChunkPoint] = field(default_factory=list)
+    chunks: int = 0
+    skipped: bool = False
+    failure: str | None = None
+    seconds: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "embed": 0.0})
+
+
+def _init_worker(config: Config, known: dict[str, str], threads: int) -> None:
+    # Before the model loads: the C engine reads OMP_NUM_THREADS once, when it starts.
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    _WORKER["kb"] = WorkerKB(config, load_embedder(config.model, config.device), bm25_model())
+    _WORKER["known"] = known
+
+
+def prepare(path: str, doc_type: str | None) -> Prepared:
+    """Read, chunk and embed one file in a worker; an unchanged document is not embedded."""
+    out, clock = Prepared(path), time.perf_counter()
+    try:
+        doc = read_path(Path(path), doc_type=doc_type)
+        enrich(doc)
+    except VidensbankError as exc:
+        out.failure = exc.reason if isinstance(exc, IngestError) else str(exc)
+        return out
+    except Exception as exc:  # a reader bug must not stop the batch; say what it was
+        log.exception("uventet fejl i %s", path)
+        out.failure = f"uventet fejl: {type(exc).__name__}: {exc}"
+        return out
+    finally:
+        out.seconds["parse"] = time.perf_counter() - clock
+    doc.metadata[schema.PATH] = path
+    out.doc, out.digest = doc, record_hash(doc)
+    if _WORKER["known"].get(doc.id_) == out.digest:
+        out.skipped = True
+        return out
+    clock = time.perf_counter()
+    kb = _WORKER["kb"]
+    nodes = chunk_document(doc, budget=kb.config.chunk_size, minimum=kb.config.chunk_min)
+    out.points, out.chunks = to_points(kb, doc, nodes), len(nodes)
+    out.seconds["embed"] = time.perf_counter() - clock
+    return out
+
+
+def _in_order(pool: ProcessPoolExecutor, files: list[Path], doc_type: str | None,
+              window: int) -> Iterator[Prepared]:
+    """Results in file order, with at most `window` files in flight (bounded memory)."""
+    pending: deque[Future[Prepared]] = deque()
+    queue = iter(files)
+    for path in queue:
+        pending.append(pool.submit(prepare, str(path), doc_type))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        nxt = next(queue, None)
+        if nxt is not None:
+            pending.append(pool.submit(prepare, str(nxt), doc_type))
+        yield result
+
+
+def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport, *,
+                    doc_type: str | None, workers: int,
+                    on_progress: Callable[[int, int, str], None] | None) -> None:
+    """Fill `report` as the sequential loop in pipeline would."""
+    known = {d.doc_id: d.content_hash for d in kb.docs.list()}
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    # spawn, not fork: the parent holds a Qdrant shard and model threads that must not be forked.
+    context = multiprocessing.get_context("spawn")
+    seen: dict[str, str] = {}
+    batch: list[Prepared] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(kb.config, known, threads)) as pool:
+        for i, item in enumerate(_in_order(pool, files, doc_type, window=2 * workers)):
+            if on_progress:
+                on_progress(i, len(files), Path(item.path).name)
+            for key in ("parse", "embed"):
+                report.seconds[key] += item.seconds[key]
+            if _accept(item, seen, report):
+                batch.append(item)
+            if sum(len(p.points) for p in batch) >= WRITE_BATCH:
+                write_batch(kb, batch, report)
+                batch = []
+        write_batch(kb, batch, report)
+
+
+def _accept(item: Prepared, seen: dict[str, str], report: IngestReport) -> bool:
+    if item.failure is not None or item.doc is None:
+        report.failed.append((item.path, item.failure or "ukendt fejl"))
+        return False
+    doc_id = item.doc.id_
+    if doc_id in seen:
+        report.failed.append((item.path, f"samme dokument-id '{doc_id}' som {seen[doc_id]}"))
+        return False
+    seen[doc_id] = item.path
+    if item.skipped:
+        report.skipped.append(item.path)
+        return False
+    return True
+
+
+def write_batch(kb: KnowledgeBase, batch: list[Prepared], report: IngestReport) -> None:
+    """Old chunks out, new chunks in, records last: a document is present only when whole."""
+    if not batch:
+        return
+    clock = time.perf_counter()
+    for item in batch:
+        kb.store.delete_doc(item.doc.id_)  # type: ignore[union-attr]
+    kb.store.upsert([p for item in batch for p in item.points])
+    for item in batch:
+        doc = item.doc
+        assert doc is not None
+        kb.docs.put(doc.id_, item.digest, doc.metadata, doc.text, item.chunks)
+        report.ingested.append(item.path)
+        report.chunks += item.chunks
+    report.seconds["write"] += time.perf_counter() - clock

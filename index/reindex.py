@@ -1,0 +1,174 @@
+"""Rebuild an index's vectors with another embedding model, from the chunk texts it stores.
+
+Nothing is parsed again: documents are copied as they are and every chunk keeps its id, text,
+offsets and payload; only the dense vector changes (BM25 vectors do not depend on the model and
+are copied). The new index is written to a folder beside the old one, which stays usable
+meanwhile; then the two folders are exchanged in one step and the old one is removed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index import shard_snapshot as snap
+from index.config import Config
+from index.edge_store import EdgeStore
+from index.embedding import identity_of, load_embedder
+from index.errors import ConfigError, IndexLockedError, IndexNotFoundError
+from index.kb import MANIFEST, read_manifest, write_lock, write_manifest
+from index.pipeline import passage_text
+from index.store import ChunkPoint
+
+log = logging.getLogger(__name__)
+
+DOCSTORE = "documents.sqlite"
+SHARD = "shard"
+# Files rebuilt here rather than copied; anything else in the index folder is carried over.
+REBUILT = (MANIFEST, SHARD, DOCSTORE, DOCSTORE + "-wal", DOCSTORE + "-shm", "write.lock",
+           snap.LOCK_NAME, snap.GENERATION_NAME)
+BATCH = 64
+STAGING_SUFFIX = ".reindex"
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    old_model: dict[str, Any]
+    new_model: dict[str, Any]
+    documents: int
+    points: int  # embedded windows (several per chunk)
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"old_model": self.old_model, "new_model": self.new_model,
+                "documents": self.documents, "points": self.points,
+                "seconds": round(self.seconds, 3)}
+
+
+def _copy_documents(source: Path, target: Path) -> int:
+    """Copy the document store with SQLite's backup API (consistent even while others read)."""
+    src = sqlite3.connect(str(source / DOCSTORE))
+    dst = sqlite3.connect(str(target / DOCSTORE))
+    try:
+        src.backup(dst)
+        return int(dst.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    finally:
+        src.close()
+        dst.close()
+
+
+def _copy_extras(source: Path, target: Path) -> None:
+    for item in source.iterdir():
+        if item.name in REBUILT or item.name.endswith(".tmp"):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, target / item.name)
+        else:
+            shutil.copy2(item, target / item.name)
+
+
+def embedded_text(payload: dict[str, Any]) -> str:
+    """What the pipeline embedded for a point: title plus its window of the chunk text."""
+    text, start = payload.get("text") or "", int(payload.get("start_char") or 0)
+    a = int(payload.get("window_start", start)) - start
+    b = int(payload.get("window_end", start + len(text))) - start
+    return passage_text(payload.get("title") or "", text[a:b])
+
+
+def _reembed(embedder: Any, chunks: list[ChunkPoint]) -> list[ChunkPoint]:
+    vectors = embedder.embed_passages([embedded_text(c.payload) for c in chunks])
+    return [ChunkPoint(c.id, v, c.sparse, c.payload) for c, v in zip(chunks, vectors, strict=True)]
+
+
+def rebuild(source: Path, target: Path, model: str, *, device: str = "cpu",
+            on_progress: Progress | None = None) -> ReindexReport:
+    """Write a complete index at `target` (which must not exist) from the one at `source`."""
+    clock = time.perf_counter()
+    manifest = read_manifest(source)
+    if manifest is None:
+        raise IndexNotFoundError(f"intet indeks i {source}: byg det først med `vidensbank ingest`")
+    embedder = load_embedder(model, device)
+    identity = identity_of(embedder)
+    target.mkdir(parents=True)
+    old = EdgeStore(source / SHARD, dim=int(manifest["model"]["dim"]), create=False)
+    new = EdgeStore(target / SHARD, dim=identity.dim, create=True)
+    try:
+        documents = _copy_documents(source, target)
+        _copy_extras(source, target)
+        total, done = old.count(), 0
+        for batch in old.all_chunks(batch=BATCH, with_vectors=True):
+            new.upsert(_reembed(embedder, batch))
+            done += len(batch)
+            if on_progress:
+                on_progress(done, total)
+        new.finish_writes()
+    finally:
+        old.close()
+        new.close()
+    write_manifest(target, {**manifest, "model": identity.as_dict(),
+                            "reindexed_from": manifest["model"]})
+    return ReindexReport(manifest["model"], identity.as_dict(), documents, done,
+                         time.perf_counter() - clock)
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step (renameat2 RENAME_EXCHANGE, Linux).
+
+    Where the call or the file system lacks it, two renames; between them `b` is briefly absent.
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except AttributeError:
+        renameat2 = None
+    if renameat2 is not None:
+        rc = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+        if rc == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), str(a))
+    parked = a.with_name(a.name + ".old")
+    os.rename(b, parked)
+    os.rename(a, b)
+    os.rename(parked, a)
+
+
+def reindex(config: Config, model: str, *, on_progress: Progress | None = None) -> ReindexReport:
+    """Re-embed the index at config.index_dir with `model` and swap it in place."""
+    if config.qdrant_url:
+        raise ConfigError("reindex virker på det indlejrede indeks (ikke på en Qdrant-server)")
+    index_dir = config.index_dir.resolve()
+    if read_manifest(index_dir) is None:
+        raise IndexNotFoundError(f"intet indeks i {index_dir}: byg det først med "
+                                 "`vidensbank ingest corpus/`")
+    staging = index_dir.with_name(index_dir.name + STAGING_SUFFIX)
+    with write_lock(index_dir):  # no ingest may write to the old index while we copy it
+        shutil.rmtree(staging, ignore_errors=True)  # left over from an interrupted run
+        try:
+            report = rebuild(index_dir, staging, model, device=config.device,
+                             on_progress=on_progress)
+            # Readers copy the shard under a shared lock: none may be mid-copy at the swap.
+            with snap.flocked(index_dir / snap.LOCK_NAME, exclusive=True,
+                              wait_s=snap.WRITE_WAIT_S) as held:
+                if not held:
+                    raise IndexLockedError(f"{snap.BUSY_MESSAGE} ({index_dir})")
+                exchange(staging, index_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        shutil.rmtree(staging)  # now the old index
+    log.info("indeks %s bygget om med %s", index_dir, report.new_model["name"])
+    return report

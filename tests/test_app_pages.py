@@ -1,0 +1,335 @@
+"""The Streamlit pages through AppTest, against a real index (a private copy of the corpus index).
+
+AppTest runs the scripts in this process, so the app's cached KnowledgeBase is the one
+`resources.open_kb(load_config())` returns here; each fixture closes it again, because a Qdrant
+Edge shard can be open only once.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import html_view, labels, resources, results, uploads
+from app import ui_text as T
+from index import evaluation
+from index.config import load_config
+from index.kb import KnowledgeBase
+from index.search import search
+from tests.conftest import ROOT
+
+APP = ROOT / "app"
+ENTRY = APP / "streamlit_app.py"
+TIMEOUT = 120  # the first run of a test loads the model and opens the index
+EXAMPLE = "Hvordan kobler andre til kernedriften?"
+SCRIPT_DOC = (
+    "Lektiecafé i Æblehaven <script>alert(1)</script>\n\n"
+    "I Æblehaven i Roskilde har den boligsociale indsats oprettet en lektiecafé, hvor frivillige "
+    "hjælper børn og unge med lektier to gange om ugen. <script>window.vbXss = 1</script> Caféen "
+    "samarbejder med skolen og biblioteket, og forældrene inviteres til fælles spisning.\n\n"
+    "Projektlederen fortæller, at mange børn nu møder op hver uge. "
+    '<img src=x onerror="window.vbXss = 2"> Erfaringerne deles med andre boligområder.\n'
+)
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(APP / "app_pages" / f"{name}.py"), default_timeout=TIMEOUT)
+
+
+def shared_kb() -> KnowledgeBase:
+    """The knowledge base the app has cached for the current VIDENSBANK_INDEX."""
+    return resources.open_kb(load_config())
+
+
+@pytest.fixture(scope="module")
+def app_index(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    target = tmp_path_factory.mktemp("app-index") / "index"
+    shutil.copytree(corpus_index, target, ignore=shutil.ignore_patterns("write.lock"))
+    yield target
+    resources.close_all()
+
+
+@pytest.fixture
+def app_env(app_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VIDENSBANK_INDEX", str(app_index))
+    return app_index
+
+
+@pytest.fixture
+def writable_env(index_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An index of its own for tests that add documents."""
+    monkeypatch.setenv("VIDENSBANK_INDEX", str(index_copy))
+    yield index_copy
+    resources.close_all()
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [h.value for h in at.get("html")]
+
+
+def ask_example(at: AppTest) -> AppTest:
+    at.run()
+    return at.button(key="example_0").click().run()
+
+
+# --- Spørg -----------------------------------------------------------------------------------
+
+def test_ask_page_offers_example_questions(app_env: Path) -> None:
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert EXAMPLE in [b.label for b in at.button] and len(T.EXAMPLE_QUESTIONS) >= 3
+    assert at.header[0].value == T.ASK_HEADER
+
+
+def test_example_question_gives_answer_with_marked_quotes(app_env: Path) -> None:
+    at = ask_example(AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT))
+    assert not at.exception
+    assert at.text_input(key="ask_input").value == EXAMPLE
+    assert at.query_params["q"] == [EXAMPLE] or at.query_params["q"] == EXAMPLE
+    result = at.session_state["ask_result"]
+    assert result.citations, "the example question should be answered"
+    bodies = html_bodies(at)
+    answer_body = bodies[0]
+    kb = shared_kb()
+    for c in result.citations:
+        assert f'<span class="vb-marker" style="{html_view.MARKER_STYLE}">[{c.n}]</span>' \
+            in answer_body
+        assert kb.docs.get(c.doc_id).text[c.start_char:c.end_char] == c.quote
+        marked = f'style="{html_view.MARK_STYLE}">{html.escape(c.quote)}</mark>'
+        assert any(marked in body for body in bodies[1:]), c.quote
+    assert [b.key for b in at.button if b.label == T.ASK_OPEN_SOURCE] == [
+        f"open_{c.n}" for c in result.citations]
+
+
+def test_citation_opens_source_at_the_cited_place(app_env: Path) -> None:
+    at = ask_example(AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT))
+    first = at.session_state["ask_result"].citations[0]
+    at.button(key="open_1").click().run()
+    assert not at.exception
+    assert at.header[0].value == T.SOURCES_HEADER
+    params = {k: at.query_params[k] for k in ("doc_id", "start", "end")}
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in params.items()}
+    assert flat == {"doc_id": first.doc_id, "start": str(first.start_char),
+                    "end": str(first.end_char)}
+    assert at.selectbox(key="sources_doc").value == first.doc_id
+    mark = f'<mark id="{html_view.MARK_ID}" style="{html_view.MARK_STYLE}">'
+    assert any(mark + html.escape(first.quote) + "</mark>" in b for b in html_bodies(at))
+
+
+# --- Kilder ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("span", "warning"), [
+    ((10, 60), None),
+    ((10, 10**9), T.SOURCES_BAD_SPAN),
+    (("x", "y"), None),
+])
+def test_sources_page_marks_a_valid_span_only(app_env: Path, span: tuple, warning: str | None
+                                              ) -> None:
+    doc = shared_kb().docs.list()[1]
+    at = page("sources")
+    at.query_params.update(doc_id=doc.doc_id, start=str(span[0]), end=str(span[1]))
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ([warning] if warning else [])
+    text = shared_kb().docs.get(doc.doc_id).text
+    marked = any("<mark" in b for b in html_bodies(at))
+    assert marked == (warning is None and isinstance(span[0], int))
+    if marked:
+        assert any(f">{html.escape(text[10:60])}</mark>" in b for b in html_bodies(at))
+
+
+def test_sources_page_lists_every_document(app_env: Path) -> None:
+    at = page("sources").run()
+    assert not at.exception
+    docs = shared_kb().docs.list()
+    assert at.selectbox(key="sources_doc").options == [
+        d.metadata["title"] for d in docs]
+    assert len(at.dataframe[0].value) == len(docs)
+
+
+def test_sources_page_unknown_document(app_env: Path) -> None:
+    at = page("sources")
+    at.query_params["doc_id"] = "findes-ikke"
+    at.run()
+    assert [w.value for w in at.warning] == [T.SOURCES_UNKNOWN.format(doc_id="findes-ikke")]
+
+
+# --- Søg -------------------------------------------------------------------------------------
+
+def test_search_groups_passages_by_document(app_env: Path) -> None:
+    at = page("search").run()
+    assert [i.value for i in at.info] == [T.SEARCH_EMPTY]
+    at.text_input(key="search_query").input("samarbejde med jobcentret").run()
+    assert not at.exception
+    hits = search(shared_kb(), "samarbejde med jobcentret", top_k=20)
+    groups = results.group_by_document(hits)
+    assert len(groups) >= 2 and sum(len(g.hits) for g in groups) == len(hits)
+    summary = T.SEARCH_SUMMARY.format(hits=len(hits), docs=len(groups))
+    assert summary in [m.value for m in at.markdown]
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert len(headings) == len(groups)
+    assert [b.label for b in at.get("download_button")] == [T.SEARCH_EXPORT_CSV,
+                                                            T.SEARCH_EXPORT_JSON]
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("kommuner", "Varde"),
+    ("themes", "beskæftigelse"),
+    ("doc_type", "artikel"),
+])
+def test_search_facets_filter_results(app_env: Path, key: str, value: str) -> None:
+    at = page("search").run()
+    picker = at.multiselect(key=f"facet_{key}")
+    assert (labels.doc_type_label(value) if key == "doc_type" else value) in picker.options
+    picker.set_value([value])
+    at.text_input(key="search_query").input("samarbejde").run()
+    assert not at.exception
+    hits = search(shared_kb(), "samarbejde", top_k=20, filters={key: [value]})
+    assert hits and all(value in (h.metadata.get(key) if isinstance(h.metadata.get(key), list)
+                                  else [h.metadata.get(key)]) for h in hits)
+    assert T.SEARCH_SUMMARY.format(
+        hits=len(hits), docs=len(results.group_by_document(hits))) in [m.value
+                                                                      for m in at.markdown]
+
+
+def test_export_csv_and_json(app_env: Path) -> None:
+    hits = search(shared_kb(), "kernedriften", top_k=5)
+    rows = results.export_rows(hits)
+    data = results.to_csv(rows, results.EXPORT_FIELDS)
+    assert data.startswith("\ufeff".encode())
+    parsed = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")),
+                                 delimiter=results.CSV_DELIMITER))
+    assert [r["doc_id"] for r in parsed] == [h.doc_id for h in hits]
+    assert parsed[0]["text"] == hits[0].text
+    assert json.loads(results.to_json(rows))[0]["kommuner"] == hits[0].metadata["kommuner"]
+
+
+# --- Tilføj dokumenter -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Rapport om Æblehaven.PDF", "Rapport om Æblehaven.pdf"),
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("..\\..\\windows\\boot.ini.txt", "boot.ini.txt"),
+    (".skjult.docx", "skjult.docx"),
+    ("Æblehaven <script>.txt", "Æblehaven _script.txt"),
+    ("a\x00b\nc.html", "abc.html"),
+    ("....md", "dokument.md"),
+    ("ø" * 300 + ".txt", "ø" * uploads.MAX_STEM_CHARS + ".txt"),
+    ("Aftale Vejleåparken (2021).docx", "Aftale Vejleåparken (2021).docx"),
+])
+def test_upload_names_are_sanitised(name: str, expected: str) -> None:
+    assert uploads.sanitize_filename(name) == expected
+
+
+@pytest.mark.parametrize("name", ["program.exe", "uden-endelse", "noter.txt.meta.json", ".."])
+def test_upload_of_unsupported_type_is_refused(name: str) -> None:
+    with pytest.raises(uploads.UploadError, match="understøttes ikke"):
+        uploads.sanitize_filename(name)
+
+
+def test_oversized_upload_is_refused(tmp_path: Path) -> None:
+    big = uploads.Upload("stor.pdf", b"x" * (uploads.MAX_UPLOAD_BYTES + 1))
+    saved, refused = uploads.store_uploads(tmp_path, [big])
+    assert saved == [] and refused[0][0] == "stor.pdf" and "for stor" in refused[0][1]
+    assert not (tmp_path / uploads.UPLOAD_DIR / "stor.pdf").exists()
+
+
+def test_upload_page_url_field_follows_fetch_support(app_env: Path) -> None:
+    at = page("upload").run()
+    assert not at.exception
+    available = uploads.fetch_module() is not None
+    assert at.text_input(key="upload_url").disabled is not available
+    assert (T.UPLOAD_URL_UNAVAILABLE in [c.value for c in at.caption]) is not available
+    at.button[0].click().run()  # the form's submit button, nothing chosen
+    assert [w.value for w in at.warning] == [T.UPLOAD_NOTHING]
+
+
+def test_uploaded_document_is_searchable_and_shown_as_text(writable_env: Path) -> None:
+    at = page("upload").run()
+    at.file_uploader(key="upload_files").upload("Æblehaven <script>.txt", SCRIPT_DOC.encode(),
+                                                "text/plain")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    report = at.session_state["upload_report"]
+    assert len(report["ingested"]) == 1 and not report["failed"]
+    saved = writable_env / uploads.UPLOAD_DIR / "Æblehaven _script.txt"
+    assert saved.read_text(encoding="utf-8") == SCRIPT_DOC
+
+    found = page("search").run()
+    found.text_input(key="search_query").input("lektiecafé med frivillige i Æblehaven").run()
+    assert any(m.value.startswith("#### Lektiecafé i Æblehaven") for m in found.markdown)
+
+    shown = page("sources")
+    shown.query_params["doc_id"] = "aeblehaven-script"
+    shown.run()
+    bodies = "".join(html_bodies(shown))
+    assert "&lt;script&gt;window.vbXss = 1&lt;/script&gt;" in bodies
+    assert "<script" not in bodies and "<img" not in bodies
+
+
+# --- Evaluering ------------------------------------------------------------------------------
+
+def test_evaluation_page_metrics_and_audit(app_env: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = evaluation.DEFAULT_QUESTIONS.read_text(encoding="utf-8").splitlines()[:3]
+    subset = tmp_path / "questions.jsonl"
+    subset.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(evaluation, "DEFAULT_QUESTIONS", subset)
+    at = page("evaluation").run()
+    at.button[0].click().run()
+    assert not at.exception
+    result = at.session_state["eval_result"]
+    assert result["questions"] == 3 and set(result["modes"]) == set(evaluation.MODES)
+    table = at.dataframe[0].value
+    assert list(table.index) == [T.EVAL_MODE_LABELS[m] for m in result["modes"]]
+    assert list(table.columns) == ["Recall@5", "MRR@10"]
+    audit_rows = at.session_state["eval_audit"]
+    assert len(audit_rows) == result["citations"]["total"] > 0
+    assert all(row["exact"] for row in audit_rows)
+    metric = [m.value for m in at.metric if m.label == T.EVAL_EXACT]
+    assert metric == [T.EVAL_EXACT_VALUE.format(**result["citations"])]
+    assert list(at.dataframe[1].value.columns) == list(T.AUDIT_COLUMNS.values())
+    assert T.EVAL_AUDIT_EXPORT in [b.label for b in at.get("download_button")]
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+def _mismatched_model(index_dir: Path) -> None:
+    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["model"]["name"] = "en-anden-model"
+    (index_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("prepare", "expected"), [
+    (None, "intet indeks"),
+    (_mismatched_model, "model"),
+])
+def test_unusable_index_shows_an_error_not_a_traceback(
+        index_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepare, expected: str
+) -> None:
+    target = index_copy if prepare else tmp_path / "tom"
+    if prepare:
+        prepare(target)
+    monkeypatch.setenv("VIDENSBANK_INDEX", str(target))
+    for script in [ENTRY, *sorted((APP / "app_pages").glob("[!_]*.py"))]:
+        at = AppTest.from_file(str(script), default_timeout=TIMEOUT).run()
+        assert not at.exception, script
+        assert expected in at.error[0].value, script
+        assert [i.value for i in at.info] == [T.INDEX_ERROR_HINT]
+
+
+def test_document_text_is_escaped_in_highlights() -> None:
+    text = "Før <script>alert(1)</script> efter & <b>fed</b>"
+    out = html_view.highlight(text, 4, 29)
+    assert "<script" not in out and "<b>" not in out
+    assert out == ("Før " + f'<mark style="{html_view.MARK_STYLE}">'
+                   "&lt;script&gt;alert(1)&lt;/script&gt;</mark> efter &amp; "
+                   "&lt;b&gt;fed&lt;/b&gt;")

