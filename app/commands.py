@@ -118,7 +118,7 @@ def cmd_app(args: argparse.Namespace, config: Config) -> int:
         env["VIDENSBANK_COLLECTION"] = config.collection
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
            str(args.port), "--server.address", "localhost", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
     return subprocess.call(cmd, env=env)
 
 

@@ -16,6 +16,7 @@ TEXT_STYLE = ("white-space: pre-wrap; line-height: 1.55; font-size: 1rem; "
               "overflow-wrap: anywhere; margin: 0;")
 MARK_STYLE = "background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 3px;"
 MARKER_STYLE = "font-weight: 600; color: #1f5fa8;"
+ANSWER_STYLE = "line-height: 1.55; font-size: 1rem; overflow-wrap: anywhere;"
 MARK_ID = "citeret"
 CONTEXT_CHARS = 700  # at most this much text either side of a quote in a context view
 
@@ -33,10 +34,19 @@ def highlight(text: str, start: int, end: int, *, mark_id: str | None = None) ->
             + html.escape(text[start:end]) + "</mark>" + html.escape(text[end:]))
 
 
-def passage_html(hit: Hit, start_char: int, end_char: int) -> str:
-    """The hit's passage with the document span [start_char, end_char) marked inside it."""
-    return text_block(highlight(hit.text, start_char - hit.start_char,
-                                end_char - hit.start_char))
+def passage_html(hit: Hit, spans: list[tuple[int, int, str]]) -> str:
+    """The hit's passage with each document span (start_char, end_char, label) marked inside
+    it and its label, e.g. "[2]", set after the mark; overlapping or outside spans are skipped."""
+    out, at = [], 0
+    for start, end, label in sorted(spans):
+        a, b = start - hit.start_char, end - hit.start_char
+        if not at <= a < b <= len(hit.text):
+            continue
+        out += [html.escape(hit.text[at:a]), f'<mark style="{MARK_STYLE}">',
+                html.escape(hit.text[a:b]), "</mark>",
+                f'<sup class="vb-marker" style="{MARKER_STYLE}">{html.escape(label)}</sup>']
+        at = b
+    return text_block("".join([*out, html.escape(hit.text[at:])]))
 
 
 def context_span(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[int, int]:
@@ -57,7 +67,7 @@ def context_html(text: str, start: int, end: int) -> str:
 
 
 def answer_html(result: Answer) -> str:
-    """The answer text escaped; the [n] markers of its citations set off."""
+    """The answer text escaped, "- " lines as a list, the [n] of its citations set off."""
     numbers = {str(c.n) for c in result.citations}
 
     def marker(match: re.Match[str]) -> str:
@@ -65,4 +75,14 @@ def answer_html(result: Answer) -> str:
             return match.group(0)
         return f'<span class="vb-marker" style="{MARKER_STYLE}">{match.group(0)}</span>'
 
-    return text_block(re.sub(r"\[(\d+)\]", marker, html.escape(result.answer)))
+    parts: list[str] = []
+    in_list = False
+    for line in result.answer.splitlines():
+        item = line.startswith("- ")
+        if item != in_list:
+            parts.append("<ul>" if item else "</ul>")
+            in_list = item
+        text = re.sub(r"\[(\d+)\]", marker, html.escape(line[2:] if item else line))
+        parts.append(f'<li style="margin: 0.3em 0;">{text}</li>' if item else f"<p>{text}</p>")
+    body = "".join(parts) + ("</ul>" if in_list else "")
+    return f'<div class="vb-answer" style="{ANSWER_STYLE}">{body}</div>'

@@ -17,9 +17,9 @@ def doc_type_label(doc_type: str | None) -> str:
 
 
 def danish_date(iso: str | None) -> str:
-    """'2023-03-15' -> '15. marts 2023'; anything unparsable is shown as given."""
+    """'2023-03-15' -> '15. marts 2023'; no date gives ''; anything unparsable is kept."""
     if not iso:
-        return T.NO_DATE
+        return ""
     try:
         d = Date.fromisoformat(iso[:10])
     except ValueError:

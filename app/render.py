@@ -56,4 +56,33 @@ def eval_text(result: dict[str, Any]) -> str:
                  f"{c['exact']}/{c['total']}")
     if result["missing_gold"]:
         lines.append(f"Guld ikke fundet i indekset: {', '.join(result['missing_gold'])}")
+    lines += pages_text(result)
+    if result.get("not_indexed"):
+        lines.append(f"Ikke i indekset (udeladt): {len(result['not_indexed'])} spørgsmål")
+    if len(result.get("sets", {})) > 1:
+        lines += ["", "Pr. spørgsmålssæt (hybrid):", *sets_text(result["sets"])]
     return "\n".join(lines)
+
+
+def pages_text(result: dict[str, Any]) -> list[str]:
+    pages = result.get("page_accuracy") or {}
+    top1, cited = pages.get("top1"), pages.get("citations")
+    if not top1 or not (top1["total"] or cited["total"]):
+        return []
+    return [f"Sidetal rigtige: top-1-træf {top1['correct']}/{top1['total']}, "
+            f"citater {cited['correct']}/{cited['total']}"]
+
+
+def sets_text(sets: dict[str, Any]) -> list[str]:
+    width = max(len(name) for name in sets) + 2
+    lines = [f"{'sæt':<{width}}{'spørgsmål':>10}{'ikke i indekset':>17}{'Recall@5':>10}"
+             f"{'MRR@10':>8}{'side top-1':>12}{'side citat':>12}"]
+    for name, s in sets.items():
+        hybrid, pages = s["modes"].get("hybrid", {}), s["page_accuracy"]
+        shown = [f"{hybrid[k]:.3f}" if s["questions"] and k in hybrid else "-"
+                 for k in ("Recall@5", "MRR@10")]
+        page = [f"{p['correct']}/{p['total']}" if p["total"] else "-"
+                for p in (pages["top1"], pages["citations"])]
+        lines.append(f"{name:<{width}}{s['questions']:>10}{len(s['not_indexed']):>17}"
+                     f"{shown[0]:>10}{shown[1]:>8}{page[0]:>12}{page[1]:>12}")
+    return lines

@@ -42,7 +42,6 @@ LABEL_AUTHORS = "Forfattere"
 LABEL_CHUNKS = "Tekstbidder"
 LABEL_TITLE = "Titel"
 LABEL_DOC_ID = "Dokument-id"
-NO_DATE = "uden dato"
 
 # Spørg.
 ASK_HEADER = "Spørg vidensbanken"
@@ -60,7 +59,8 @@ EXAMPLE_QUESTIONS = (
 )
 ASK_ANSWER = "Svar"
 ASK_CITED = "Citerede passager"
-ASK_OPEN_SOURCE = "Åbn kilden her"
+ASK_OPEN_SOURCE = "Åbn kilden ved [{n}]"
+SEARCH_OPEN_SOURCE = "Åbn kilden her"
 ASK_NO_CITATIONS = "Ingen passager at vise."
 ASK_SPINNER = "Søger efter svar …"
 
@@ -72,14 +72,16 @@ SEARCH_BUTTON = "Søg"
 SEARCH_FILTERS = "Filtre"
 SEARCH_TOP_K = "Antal passager"
 SEARCH_MODE = "Søgemåde"
-SEARCH_MODES = {"hybrid": "Kombineret (anbefalet)", "dense": "Betydning (semantisk)",
-                "bm25": "Ord (BM25)"}
+SEARCH_MODES = {"hybrid": "Kombineret (anbefalet)", "dense": "Semantisk",
+                "bm25": "Ordsøgning (BM25)"}
 FACET_LABELS = {"doc_type": "Dokumenttype", "kommuner": "Kommune",
                 "boligomraader": "Boligområde", "themes": "Tema", "year": "År"}
 SEARCH_EMPTY = "Skriv en søgetekst for at se resultater."
 SEARCH_NONE = "Ingen passager matcher søgningen og filtrene."
 SEARCH_SUMMARY = "{hits} passager fra {docs} dokumenter"
-SEARCH_PASSAGE = "Passage {rank} · relevans {score:.3f}"
+SEARCH_PASSAGE = "Passage {rank}"
+SEARCH_MORE = "Flere passager fra dokumentet ({n})"
+FACET_PLACEHOLDER = "Alle"
 SEARCH_EXPORT_CSV = "Hent resultater som CSV"
 SEARCH_EXPORT_JSON = "Hent resultater som JSON"
 EXPORT_STEM = "vidensbank-soegning"
@@ -135,8 +137,7 @@ EVAL_PROGRESS = "Spørgsmål {done} af {total}"
 EVAL_AUDIT_PROGRESS = "Reviderer citater: {done} af {total}"
 EVAL_METRICS = "Søgekvalitet pr. søgemåde"
 EVAL_MODE = "Søgemåde"
-EVAL_MODE_LABELS = {"dense": "Betydning (dense)", "bm25": "Ord (BM25)",
-                    "hybrid": "Kombineret (hybrid)"}
+EVAL_MODE_LABELS = {"dense": "Semantisk", "bm25": "Ordsøgning", "hybrid": "Kombineret"}
 EVAL_EXACT_VALUE = "{exact} af {total}"
 EVAL_EXACT = "Ordrette citater"
 EVAL_QUESTIONS = "Spørgsmål evalueret"

@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_STEM_CHARS = 100  # with two bytes per æ/ø/å still well under a file system's 255 bytes
 UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
 FETCH_MODULE = "ingest.fetch"
-FETCH_FUNCTION = "fetch_url"
+FETCH_FUNCTION = "fetch_document"
 
 
 class UploadError(VidensbankError):
@@ -71,8 +71,7 @@ def save_upload(index_dir: Path, upload: Upload) -> Path:
 
 
 def fetch_module() -> ModuleType | None:
-    """URL ingest, when this installation has it: `fetch_url(url, folder) -> Path` saves the
-    page or PDF as a file in `folder`, which is then ingested like an upload."""
+    """URL ingest, when this installation has it (`ingest.fetch.fetch_document`)."""
     if importlib.util.find_spec(FETCH_MODULE) is None:
         return None
     module = importlib.import_module(FETCH_MODULE)
@@ -91,32 +90,15 @@ def store_uploads(index_dir: Path, uploads: list[Upload]
     return saved, refused
 
 
-def ingest_uploads(kb: KnowledgeBase, uploads: list[Upload], *, doc_type: str | None = None,
+def ingest_uploads(kb: KnowledgeBase, uploads: list[Upload], *, urls: Sequence[str] = (),
+                   doc_type: str | None = None,
                    on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-    """Save and ingest into the shared knowledge base: searches see the documents at once."""
+    """Save the files and ingest them and the URLs into the shared knowledge base: it is the
+    object every page searches, so the new documents are found at once."""
     saved, refused = store_uploads(kb.index_dir, uploads)
-    report = (ingest_paths(kb, saved, doc_type=doc_type, on_progress=on_progress) if saved
+    sources: list[Path | str] = [*saved, *urls]  # the pipeline fetches http(s) addresses itself
+    report = (ingest_paths(kb, sources, doc_type=doc_type, on_progress=on_progress) if sources
               else IngestReport())
     report.failed[:0] = refused
     return report
 
-
-def ingest_url(kb: KnowledgeBase, url: str, report: IngestReport, *,
-               doc_type: str | None = None) -> None:
-    """Fetch a URL into the uploads folder and ingest it; the outcome is added to `report`."""
-    module = fetch_module()
-    if module is None:
-        report.failed.append((url, T.UPLOAD_URL_UNAVAILABLE))
-        return
-    folder = kb.index_dir / UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        path = getattr(module, FETCH_FUNCTION)(url, folder)
-    except VidensbankError as exc:
-        report.failed.append((url, str(exc)))
-        return
-    fetched = ingest_paths(kb, [Path(path)], doc_type=doc_type)
-    report.ingested += fetched.ingested
-    report.skipped += fetched.skipped
-    report.failed += fetched.failed
-    report.chunks += fetched.chunks

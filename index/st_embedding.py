@@ -126,6 +126,9 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         super().__init__(model_name=name, embed_batch_size=BATCH_SIZE, **kwargs)
         _check_device(device)
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # no loading bars: a CLI error stays one line
 
         try:
             self._model = SentenceTransformer(str(folder), device=device, local_files_only=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +62,7 @@ class Block:
 
 def read_docx(path: Path, doc_id: str) -> Document:
     """Read a Word document into a Document; agreements get parts, parties and period."""
-    word = _open(path)
-    blocks = [block for block in _blocks(word) if block.text]
+    blocks, title = _content(path, _open(path))
     text = BLOCK_SEPARATOR.join(block.text for block in blocks)
     if not text.strip():
         raise IngestError(str(path), "Word-dokumentet indeholder ingen tekst")
@@ -77,7 +77,7 @@ def read_docx(path: Path, doc_id: str) -> Document:
     return schema.make_document(
         text,
         doc_id=doc_id,
-        title=_title(blocks, word) or path.stem,
+        title=title or path.stem,
         doc_type=doc_type,
         path=str(path),
         extra=extra,
@@ -94,8 +94,19 @@ def _open(path: Path) -> WordDocument:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         log.debug("not a docx package: %s: %s", path, exc)
         raise IngestError(str(path), "zip-filen indeholder ikke et Word-dokument (.docx)") from None
-    except (zipfile.BadZipFile, XMLSyntaxError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, XMLSyntaxError, OSError) as exc:
         log.debug("broken docx: %s: %s", path, exc)
+        raise IngestError(str(path), "Word-dokumentet er beskadiget og kan ikke læses") from None
+
+
+def _content(path: Path, word: WordDocument) -> tuple[list[Block], str | None]:
+    """The text blocks and the title. python-docx reads styles and properties lazily, so a
+    damaged part shows only here, as one of several errors."""
+    try:
+        blocks = [block for block in _blocks(word) if block.text]
+        return blocks, _title(blocks, word) if blocks else None
+    except (AttributeError, KeyError, ValueError, TypeError, XMLSyntaxError) as exc:
+        log.debug("broken docx part: %s: %s", path, exc)
         raise IngestError(str(path), "Word-dokumentet er beskadiget og kan ikke læses") from None
 
 

@@ -31,6 +31,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 EXAMPLE = "Hvordan kobler andre til kernedriften?"
 START_TIMEOUT_S = 90
 UI_TIMEOUT_MS = 90_000  # the first question also loads the model on a busy 2-core machine
+FIRST_QUOTE_JS = ("[...document.querySelectorAll('mark')].find(m => m.nextElementSibling"
+                  "?.textContent === '[1]')?.innerText")
 VIEWPORT = {"width": 1400, "height": 1000}
 SCROLL_HEIGHT_JS = ("Math.ceil((document.querySelector('[data-testid=stMainBlockContainer]')"
                     "?.getBoundingClientRect().height ?? 0) + 120)")
@@ -114,7 +116,7 @@ def ask_example(page: Page, test_output: Path) -> list[str]:
     page.locator("mark").first.wait_for(timeout=UI_TIMEOUT_MS)
     headers = page.locator("strong").filter(has_text=re.compile(r"^\[\d+\] ")).all_inner_texts()
     snapshot(page, test_output / "app-spoerg.png")
-    return [re.sub(r"^\[\d+\] ", "", h) for h in headers]
+    return [re.sub(r"^(\[\d+\] )+", "", h) for h in headers]
 
 
 def test_ask_open_source_upload_and_search(server: str, browser: Browser, test_output: Path
@@ -123,11 +125,12 @@ def test_ask_open_source_upload_and_search(server: str, browser: Browser, test_o
     page.goto(server)
     page.get_by_text(T.ASK_HEADER).wait_for(timeout=UI_TIMEOUT_MS)
     titles = ask_example(page, test_output)
-    assert len(page.locator("mark").all()) == len(titles) >= 1
-    assert len(set(titles)) >= 2, f"citater fra {len(set(titles))} dokument(er): {titles}"
+    marks = page.locator("mark").count()
+    assert marks >= len(titles) >= 1
+    assert len(set(titles)) >= 2, f"{marks} citater fra {len(set(titles))} dokument(er): {titles}"
 
-    quote = page.locator("mark").first.inner_text()
-    page.get_by_role("button", name=T.ASK_OPEN_SOURCE).first.click()
+    quote = page.evaluate(FIRST_QUOTE_JS)
+    page.get_by_role("button", name=T.ASK_OPEN_SOURCE.format(n=1)).click()
     page.wait_for_url(re.compile(r"/kilder\?.*doc_id="), timeout=UI_TIMEOUT_MS)
     cited = page.locator("mark#citeret")
     cited.wait_for(timeout=UI_TIMEOUT_MS)
@@ -146,7 +149,7 @@ def upload_script_document(page: Page, server: str, test_output: Path) -> None:
     page.locator("input[type=file]").set_input_files(files=[{
         "name": "Æblehaven <script>.txt", "mimeType": "text/plain",
         "buffer": SCRIPT_DOC.encode()}])
-    page.get_by_text("Æblehaven <script>.txt").first.wait_for(timeout=UI_TIMEOUT_MS)
+    page.get_by_test_id("stFileChip").first.wait_for(timeout=UI_TIMEOUT_MS)
     page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
     page.get_by_test_id("stMetricValue").first.wait_for(timeout=UI_TIMEOUT_MS)
     values = page.get_by_test_id("stMetricValue").all_inner_texts()

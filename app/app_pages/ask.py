@@ -51,15 +51,28 @@ def _result(question: str) -> Answer:
     return result
 
 
-def _citation(c: Citation) -> None:
+def by_passage(citations: list[Citation]) -> list[list[Citation]]:
+    """Citations that quote the same passage, together: the passage is shown once."""
+    groups: dict[tuple[str, int, int], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.doc_id, c.passage.start_char, c.passage.end_char), []).append(c)
+    return list(groups.values())
+
+
+def _passage(group: list[Citation]) -> None:
+    first = group[0]
     with st.container(border=True):
-        st.markdown(f"**[{c.n}] {labels.plain(c.title or c.doc_id)}**")
-        st.caption(labels.plain(labels.meta_line(c.doc_type, c.source, c.passage.date, c.page,
-                                                 c.section)))
-        st.html(html_view.passage_html(c.passage, c.start_char, c.end_char))
-        if st.button(T.ASK_OPEN_SOURCE, key=f"open_{c.n}", icon=T.ICON_OPEN):
-            st.switch_page(P.SOURCES, query_params={
-                "doc_id": c.doc_id, "start": str(c.start_char), "end": str(c.end_char)})
+        numbers = " ".join(f"[{c.n}]" for c in group)
+        st.markdown(f"**{labels.plain(numbers)} {labels.plain(first.title or first.doc_id)}**")
+        pages = sorted({c.page for c in group if c.page})
+        st.caption(labels.plain(labels.meta_line(first.doc_type, first.source, first.passage.date,
+                                                 ", ".join(pages) or None, first.section)))
+        spans = [(c.start_char, c.end_char, f"[{c.n}]") for c in group]
+        st.html(html_view.passage_html(first.passage, spans))
+        for col, c in zip(st.columns(max(len(group), 3)), group, strict=False):
+            if col.button(T.ASK_OPEN_SOURCE.format(n=c.n), key=f"open_{c.n}", icon=T.ICON_OPEN):
+                st.switch_page(P.SOURCES, query_params={
+                    "doc_id": c.doc_id, "start": str(c.start_char), "end": str(c.end_char)})
 
 
 def main() -> None:
@@ -79,8 +92,8 @@ def main() -> None:
     st.subheader(T.ASK_CITED)
     if not result.citations:
         st.info(T.ASK_NO_CITATIONS)
-    for c in result.citations:
-        _citation(c)
+    for group in by_passage(result.citations):
+        _passage(group)
 
 
 main()

@@ -14,6 +14,14 @@ from index.kb import KnowledgeBase
 
 RESULT_KEY = "eval_result"
 AUDIT_KEY = "eval_audit"
+# The quote gets the room; the short columns stay in view beside it.
+AUDIT_WIDTHS = {T.AUDIT_COLUMNS[k]: st.column_config.Column(width=w) for k, w in (
+    ("question", "medium"), ("n", 40), ("quote", "large"), ("source", "medium"), ("page", 50),
+    ("exact", 60))}
+
+
+def decimal_comma(value: float) -> str:
+    return f"{value:.3f}".replace(".", ",")
 
 
 def _run(kb: KnowledgeBase, questions: list[evaluation.Question]) -> None:
@@ -37,8 +45,9 @@ def _metrics(result: dict[str, Any]) -> None:
     table.index = [T.EVAL_MODE_LABELS.get(m, m) for m in table.index]
     table.index.name = T.EVAL_MODE
     left, right = st.columns([2, 3])
-    left.dataframe(table.style.format("{:.3f}"))
-    right.bar_chart(table, stack=False, y_label="", x_label="")
+    left.dataframe(table.style.format(decimal_comma))
+    right.bar_chart(table, horizontal=True, stack=False, sort=False, x_label="", y_label="",
+                    height=260)
     cites = result["citations"]
     cols = st.columns(2)
     cols[0].metric(T.EVAL_QUESTIONS, result["questions"])
@@ -47,11 +56,17 @@ def _metrics(result: dict[str, Any]) -> None:
         st.warning(T.EVAL_MISSING.format(ids=", ".join(result["missing_gold"])))
 
 
+def _cell(key: str, value: Any) -> Any:
+    if key == "exact":
+        return T.YES if value else T.NO
+    return "" if value is None else value
+
+
 def _audit(rows: list[dict[str, Any]]) -> None:
     st.subheader(T.EVAL_AUDIT)
-    shown = [{label: (T.YES if row[key] else T.NO) if key == "exact" else row[key]
-              for key, label in T.AUDIT_COLUMNS.items()} for row in rows]
-    st.dataframe(shown, hide_index=True)
+    shown = [{label: _cell(key, row[key]) for key, label in T.AUDIT_COLUMNS.items()}
+             for row in rows]
+    st.dataframe(shown, hide_index=True, column_config=AUDIT_WIDTHS)
     st.download_button(T.EVAL_AUDIT_EXPORT, results.to_csv(shown, tuple(T.AUDIT_COLUMNS.values())),
                        file_name="citatrevision.csv", mime="text/csv", icon=T.ICON_DOWNLOAD)
 

@@ -36,7 +36,7 @@ def _filters(kb: KnowledgeBase) -> Filters:
             continue
         show = labels.doc_type_label if key == "doc_type" else str
         chosen = st.sidebar.multiselect(T.FACET_LABELS[key], options, format_func=show,
-                                        key=f"facet_{key}")
+                                        key=f"facet_{key}", placeholder=T.FACET_PLACEHOLDER)
         if chosen:
             filters[key] = chosen
     return filters
@@ -44,7 +44,7 @@ def _filters(kb: KnowledgeBase) -> Filters:
 
 def _exports(hits: list[Hit]) -> None:
     rows = results.export_rows(hits)
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1, 2])
     left.download_button(T.SEARCH_EXPORT_CSV, results.to_csv(rows, results.EXPORT_FIELDS),
                          file_name=f"{T.EXPORT_STEM}.csv", mime="text/csv", icon=T.ICON_DOWNLOAD)
     right.download_button(T.SEARCH_EXPORT_JSON, results.to_json(rows),
@@ -61,15 +61,18 @@ def _group(group: results.DocGroup) -> None:
         st.caption(labels.plain(" · ".join(
             p for p in [labels.meta_line(group.doc_type, group.source, group.date), *places]
             if p)))
-        for hit in group.hits:
-            _hit(hit)
+        _hit(group.hits[0])
+        if len(group.hits) > 1:  # the best passage shows the case; the rest on request
+            with st.expander(T.SEARCH_MORE.format(n=len(group.hits) - 1)):
+                for hit in group.hits[1:]:
+                    _hit(hit)
 
 
 def _hit(hit: Hit) -> None:
-    heading = T.SEARCH_PASSAGE.format(rank=hit.rank, score=hit.score)
+    heading = T.SEARCH_PASSAGE.format(rank=hit.rank)
     st.caption(labels.plain(" · ".join([heading, *labels.place(hit.page, hit.section)])))
     st.html(html_view.text_block(html.escape(hit.text)))
-    if st.button(T.ASK_OPEN_SOURCE, key=f"open_{hit.rank}", icon=T.ICON_OPEN):
+    if st.button(T.SEARCH_OPEN_SOURCE, key=f"open_{hit.rank}", icon=T.ICON_OPEN):
         st.switch_page(P.SOURCES, query_params={
             "doc_id": hit.doc_id, "start": str(hit.start_char), "end": str(hit.end_char)})
 

