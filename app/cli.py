@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +38,20 @@ def _llm(parser: argparse.ArgumentParser) -> None:
                         "svar (standard: $VIDENSBANK_LLM_URL; uden: udtræk)")
 
 
+def typed_text(value: str) -> str:
+    """A query as typed: bytes that are not UTF-8 (a latin-1 terminal's "æ") come to Python as
+    lone surrogates, which the model cannot encode; read those bytes as cp1252 instead."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        pass
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    except UnicodeEncodeError:  # a surrogate no byte maps to
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
 def parse_filters(values: list[str] | None) -> dict[str, list[Any]]:
     """'--filter kommune=Varde --filter doc_type=rapport' -> {'kommuner': ['Varde'], ...}."""
     aliases = {"kommune": "kommuner", "boligomraade": "boligomraader", "boligområde":
@@ -65,9 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     _cluster(p)
     for name, helptext in (("search", "søg efter passager"), ("ask", "få et citeret svar")):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("query", help="spørgsmål eller søgetekst")
+        p.add_argument("query", type=typed_text, help="spørgsmål eller søgetekst")
         p.add_argument("--top-k", type=int)
-        p.add_argument("--filter", action="append", metavar="NØGLE=VÆRDI")
+        p.add_argument("--filter", action="append", type=typed_text, metavar="NØGLE=VÆRDI")
         if name == "search":
             p.add_argument("--mode", choices=SEARCH_MODES)
         else:
@@ -125,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vidensbank: afbrudt", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `vidensbank search ... | head` stopped reading: no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor one at exit
+        return 1
 
 
 if __name__ == "__main__":

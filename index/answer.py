@@ -11,13 +11,12 @@ leader asking how others did it wants to hear from several places.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.chunking import label_at
 from index.kb import KnowledgeBase, sparse_document, sparse_query
-from index.search import Hit, format_citation, search
+from index.search import Hit, Layout, format_citation, layout_of, search
 from index.sentences import sentence_spans
 from index.store import Filters
 from ingest import schema
@@ -128,24 +127,6 @@ def select(cands: list[Candidate], limit: int = MAX_CITATIONS) -> list[Candidate
     chosen = list(firsts.values())[:limit]
     chosen += [c for c in strong if c not in chosen][: limit - len(chosen)]
     return sorted(chosen, key=lambda c: -c.score)
-
-
-# doc_id -> the document's layout spans ({PAGE_SPANS: [...], SECTION_SPANS: [...]}).
-Layout = Callable[[str], dict[str, list]]
-
-
-def layout_of(kb: KnowledgeBase) -> Layout:
-    """Page and section spans per document, read once per answer."""
-    cache: dict[str, dict[str, list]] = {}
-
-    def spans(doc_id: str) -> dict[str, list]:
-        if doc_id not in cache:
-            doc = kb.docs.get(doc_id)
-            meta = doc.metadata if doc else {}
-            cache[doc_id] = {key: meta.get(key) or [] for key in schema.LAYOUT_KEYS}
-        return cache[doc_id]
-
-    return spans
 
 
 def place(c: Candidate, layout: Layout | None) -> tuple[str | None, str | None]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from index.chunking import label_at
 from index.kb import KnowledgeBase, sparse_query
 from index.store import Filters, ScoredChunk
 from ingest import schema
@@ -65,16 +67,38 @@ def section_label(section: str) -> str:
     return section
 
 
-def _to_hit(rank: int, chunk: ScoredChunk) -> Hit:
+# doc_id -> the document's layout spans ({PAGE_SPANS: [...], SECTION_SPANS: [...]}).
+Layout = Callable[[str], dict[str, list]]
+
+
+def layout_of(kb: KnowledgeBase) -> Layout:
+    """Page and section spans per document, read once per search or answer."""
+    cache: dict[str, dict[str, list]] = {}
+
+    def spans(doc_id: str) -> dict[str, list]:
+        if doc_id not in cache:
+            doc = kb.docs.get(doc_id)
+            meta = doc.metadata if doc else {}
+            cache[doc_id] = {key: meta.get(key) or [] for key in schema.LAYOUT_KEYS}
+        return cache[doc_id]
+
+    return spans
+
+
+def _to_hit(rank: int, chunk: ScoredChunk, layout: Layout) -> Hit:
     p = chunk.payload
+    window_start = int(p.get("window_start", p["start_char"]))
+    page = p.get("page")
+    if page is not None:
+        # The page where the matching window starts: a chunk may begin a page or more earlier.
+        page = label_at(layout(p["doc_id"])[schema.PAGE_SPANS], window_start) or page
     return Hit(
         rank=rank, score=round(chunk.score, 6), doc_id=p["doc_id"], title=p.get("title") or "",
         source=p.get("source"), doc_type=p.get("doc_type") or schema.ANDET, text=p["text"],
-        start_char=int(p["start_char"]), end_char=int(p["end_char"]), page=p.get("page"),
-        section=p.get("section"), date=p.get("date"),
-        window_start=int(p.get("window_start", p["start_char"])),
+        start_char=int(p["start_char"]), end_char=int(p["end_char"]), page=page,
+        section=p.get("section"), date=p.get("date"), window_start=window_start,
         window_end=int(p.get("window_end", p["end_char"])),
-        citation=format_citation(p, p.get("page"), p.get("section")), metadata=p,
+        citation=format_citation(p, page, p.get("section")), metadata=p,
     )
 
 
@@ -97,4 +121,5 @@ def search(kb: KnowledgeBase, query: str, *, top_k: int | None = None, mode: str
         # Hits of a half-written document (record not yet, or no longer, matching) are dropped.
         if present.get(w.payload["doc_id"]) == w.payload.get("record_hash"):
             best.setdefault(w.payload.get("chunk_id") or w.id, w)
-    return [_to_hit(i + 1, c) for i, c in enumerate(list(best.values())[:k])]
+    layout = layout_of(kb)  # read only for documents with printed pages
+    return [_to_hit(i + 1, c, layout) for i, c in enumerate(list(best.values())[:k])]

@@ -96,6 +96,8 @@ def _finish(doc: Document, url: str, doc_type: str | None) -> None:
 
 def fetch_bytes(url: str, *, timeout: float, max_mb: float) -> tuple[bytes, str, str | None, str]:
     """(body, content type, charset, final URL after redirects)."""
+    if not is_url(url):  # urllib would also open file:// and ftp:// addresses
+        raise IngestError(url, "kun http- og https-adresser kan hentes")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     limit = int(max_mb * 1024 * 1024)
     try:

@@ -140,6 +140,13 @@ def test_fetch_failures_are_one_line(site: str, path: str, options: dict, reason
     assert caught.value.source == site + path
 
 
+def test_only_http_addresses_are_fetched(tmp_path: Path) -> None:
+    secret = tmp_path / "hemmelig.html"
+    secret.write_text("<html><body><p>Lokal fil.</p></body></html>")
+    with pytest.raises(IngestError, match="kun http- og https-adresser"):
+        fetch_document(secret.as_uri())
+
+
 def test_nothing_listening() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,7 +2,8 @@
 
 Seeds: the corpus articles (.txt), one of them as an HTML page, the generated report PDF (as
 written, and with uncompressed page streams so flips reach the content parser) and the generated
-agreement .docx (damaged as a zip, and inside its XML). Each mutated file goes through
+agreement .docx (damaged as a zip, inside its XML bytes, and element by element in well-formed
+XML). Each mutated file goes through
 `read_path`, the facets and the chunker, as ingest would; a file either becomes a document whose
 chunks are exact slices or is refused with a VidensbankError. A file taking longer than
 HANG_SECONDS counts as a failure too: ingest must finish in bounded time.
@@ -30,12 +31,12 @@ from tests.conftest import ARTICLES
 from tests.fixtures import make_report as report_module
 from tests.fixtures.figures import record
 from tests.fixtures.make_agreement import make_agreement
-from tests.fixtures.mutate import mutate, mutate_zip_member
+from tests.fixtures.mutate import mutate, mutate_xml, mutate_zip_member
 
 # Mutations per format in the default run (about 12 s here); the slow run tries SLOW_FACTOR times
 # as many, with other seeds.
 RUNS = {"txt": 60, "html": 50, "pdf": 60, "docx": 80}
-SLOW_FACTOR = 6
+SLOW_FACTOR = 4
 HANG_SECONDS = 30
 DOCX_XML = ("word/document.xml", "word/styles.xml", "word/numbering.xml", "[Content_Types].xml",
             "word/_rels/document.xml.rels", "docProps/core.xml")
@@ -103,14 +104,16 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str,
         "html": [("side.html", _html_page(articles[0])), ("side2.html", _html_page(articles[3]))],
         "pdf": [(name, (folder / name).read_bytes())
                 for name in ("rapport.pdf", "rapport-ukomprimeret.pdf")],
-        "docx": [("aftale.docx", (folder / "aftale.docx").read_bytes()),
-                 ("aftale-xml.docx", (folder / "aftale.docx").read_bytes())],
+        "docx": [(name, (folder / "aftale.docx").read_bytes())
+                 for name in ("aftale.docx", "aftale-xml.docx", "aftale-elementer.docx")],
     }
 
 
 def _mutant(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes]:
     if name == "aftale-xml.docx":
         return mutate_zip_member(data, rng, DOCX_XML)
+    if name == "aftale-elementer.docx":
+        return mutate_zip_member(data, rng, DOCX_XML, mutate_xml)
     return mutate(data, rng)
 
 
