@@ -47,7 +47,8 @@ def push_text(data: dict[str, Any]) -> str:
         + (f" (genoptaget ved {data['resumed_at']})" if data["resumed_at"] else ""),
         f"Antal (lokalt/server): tekstbidder {counts['chunks'][0]}/{counts['chunks'][1]}, "
         f"dokumenter {counts['documents'][0]}/{counts['documents'][1]}",
-        f"Stikprøve: {data['same_results']}/{data['queries']} søgninger gav samme resultater",
+        f"Stikprøve: {data['same_results']}/{data['queries']} søgninger (tæt og BM25 hver for "
+        f"sig) gav samme resultater",
     ]
     if data["removed_documents"]:
         lines.append(f"Fjernet fra serveren (ændret eller slettet lokalt): "

@@ -1,4 +1,4 @@
-"""The project's error types. Library code raises these; the CLI and the app turn each into one line."""
+"""The project's error types; the CLI and the app show each one as a single line."""
 
 
 class VidensbankError(Exception):

@@ -82,28 +82,25 @@ def test_best_threshold_maximises_f1(scores: list[float], labels: list[bool], th
     assert best["threshold"] == threshold and best["f1"] == pytest.approx(f1)
 
 
-def _number_of(hits: list[Hit], needle: str, doc_prefix: str = "") -> int:
-    found = [i for i, h in enumerate(hits, start=1)
-             if needle in h.text and h.doc_id.startswith(doc_prefix)]
-    assert found, f"ingen passage med {needle!r} blandt {[h.doc_id for h in hits]}"
-    return found[0]
-
-
 def faulty_answer(hits: list[Hit]) -> tuple[str, dict[str, int]]:
-    """A completion with one sentence of each kind; returns it and the passage numbers used."""
-    n = {"gold": _number_of(hits, "supplere kernedriften"),
-         "other": _number_of(hits, "Brihan Khalil", "lbf-varde"),
-         "quote": _number_of(hits, "superspændende og fedt job")}
+    """A completion with one sentence of each kind; returns it and the passage number it cites.
+
+    Only the passage with the gold answer to QUESTION must be among the hits; the wrongly cited
+    sentence comes from another article (Varde), whether or not that one was retrieved.
+    """
+    found = [i for i, h in enumerate(hits, start=1) if "supplere kernedriften" in h.text]
+    assert found, f"guldpassagen mangler blandt {[h.doc_id for h in hits]}"
+    g = found[0]
     text = (
         "Helhedsplanen supplerer i højere grad kernedriften, for eksempel jobcenterindsatsen og "
-        f"forældresamarbejdet i folkeskolen [{n['gold']}]. "
-        f"Brihan Khalil har lært at klare sig selv og er blevet mere åben [{n['gold']}]. "
+        f"forældresamarbejdet i folkeskolen [{g}]. "
+        f"Brihan Khalil har lært at klare sig selv og er blevet mere åben [{g}]. "
         "Det er altid en god idé at holde ugentlige møder med borgmesteren. "
         "Marlene Wullf har været i branchen i 13 år [9]. "
-        f"Projektlederen kalder det „et superspændende og fedt arbejde“ [{n['quote']}]. "
-        f"Projektlederen kalder det „et superspændende og fedt job“ [{n['quote']}]."
+        f"Målet er at „supplere kernedriften i for eksempel jobcentret“ [{g}]. "
+        f"Målet er at „supplere kernedriften i for eksempel jobcenterindsatsen“ [{g}]."
     )
-    return text, n
+    return text, {"gold": g}
 
 
 def _assert_checked(sentences: list, n: dict[str, int]) -> None:
