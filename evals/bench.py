@@ -227,7 +227,7 @@ def bench_scale(args: argparse.Namespace, sizes: list[int], work: Path) -> dict[
 
     docs, points, qpath, info = scale_data(args, work, max(sizes))
     results: dict[str, Any] = {"data": info, "edge": {}, "local": {},
-                               "local_max": args.local_max}
+                               "local_max": args.local_max, "local_full": args.local_full}
     for size in sizes:
         n_docs = math.ceil(size / data.POINTS_PER_DOC)
         sub_docs, sub_points = docs[:n_docs], points[:n_docs]

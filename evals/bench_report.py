@@ -184,7 +184,7 @@ def print_scale(scale: dict[str, Any]) -> None:
               "og søgning tager der det meste af tidsbudgettet.")
     capped = [s for s, r in scale["local"].items() if r.get("capped_queries")]
     if capped:
-        print(f"local mode over {min(int(c) for c in capped) - 1} punkter: kun de første "
+        print(f"local mode over {scale['local_full']} punkter: kun de første "
               f"{len(scale['local'][capped[0]]['search_s'])} forespørgsler (langsom).")
     print("e2e = forespørgsels-embedding + hybrid søgning + filtre + hits (index.search.search);"
           " søgning = det samme uden embedding. Disk: allokerede blokke (st_blocks), shard uden "

@@ -68,7 +68,7 @@ def main() -> None:
     scorer = SupportScorer(kb.embedder, kb.bm25, Calibration(1.0, 0.0))
     rows = []
     for sentence, passage, label in pairs(kb, random.Random(0)):
-        cos = scorer.cosine(scorer.embedder.embed_passages([sentence])[0], [passage])
+        cos = scorer.cosine(scorer.embed([sentence])[0], [passage])
         rows.append((cos, scorer.overlap(sentence, [passage]), label))
     print(f"model {kb.manifest['model']['name']}: {sum(r[2] == 'gold' for r in rows)} pairs each")
     for label in ("gold", "hard", "random"):

@@ -168,10 +168,21 @@ class SupportScorer:
             self._stems[text] = set(self.bm25.embed_document(text).indices)
         return self._stems[text]
 
+    def prime(self, passages: list[Passage]) -> None:
+        """Embed the sentences of all new passages in one batch (one model call, not many)."""
+        if self.calibration.weight <= 0:
+            return
+        new = list(dict.fromkeys(p.text for p in passages if p.text not in self._sentences))
+        parts = [[t[a:b] for a, b in sentence_spans(t)] or [t] for t in new]
+        if not new:
+            return
+        vectors = self.embedder.embed_passages([x for group in parts for x in group])
+        at = 0
+        for text, group in zip(new, parts, strict=True):
+            self._sentences[text], at = vectors[at:at + len(group)], at + len(group)
+
     def _passage_vectors(self, hit: Passage) -> np.ndarray:
-        if hit.text not in self._sentences:
-            parts = [hit.text[a:b] for a, b in sentence_spans(hit.text)] or [hit.text]
-            self._sentences[hit.text] = self.embedder.embed_passages(parts)
+        self.prime([hit])
         return self._sentences[hit.text]
 
     def cosine(self, vector: np.ndarray, passages: list[Passage]) -> float:
@@ -189,10 +200,10 @@ class SupportScorer:
         cos = self.cosine(vector, passages) if w > 0 and vector is not None else 0.0
         return w * cos + (1 - w) * self.overlap(sentence, passages)
 
-    def embed(self, sentence: str) -> np.ndarray | None:
-        if self.calibration.weight <= 0:
-            return None
-        return self.embedder.embed_passages([sentence])[0]
+    def embed(self, sentences: list[str]) -> list[np.ndarray | None]:
+        if self.calibration.weight <= 0 or not sentences:
+            return [None] * len(sentences)
+        return list(self.embedder.embed_passages(sentences))
 
     def supports(self, score: float) -> bool:
         return score >= self.calibration.threshold
@@ -202,12 +213,15 @@ def calibration_for(model_name: str) -> Calibration:
     return CALIBRATION.get(model_name, LEXICAL)
 
 
-def check_claim(claim: Claim, passages: list[Passage], scorer: SupportScorer) -> SentenceCheck:
+def check_claim(claim: Claim, passages: list[Passage], scorer: SupportScorer,
+                vector: np.ndarray | None = None) -> SentenceCheck:
+    """One sentence; `vector` is its embedding (computed here when not given)."""
     bare = strip_markers(claim.text)
     problems: list[str] = []
     if not claim.markers:
         problems.append("mangler kildehenvisning")
-    vector = scorer.embed(bare) if claim.markers else None
+    elif vector is None:
+        vector = scorer.embed([bare])[0]
     verdicts, cited = [], []
     for n in dict.fromkeys(claim.markers):
         if not 1 <= n <= len(passages):
@@ -232,7 +246,13 @@ def check_claim(claim: Claim, passages: list[Passage], scorer: SupportScorer) ->
 def check_answer(answer: str, passages: list[Passage], scorer: SupportScorer
                  ) -> list[SentenceCheck]:
     """Every sentence of `answer` checked against `passages` (marker [n] = passages[n-1])."""
-    return [check_claim(c, passages, scorer) for c in claims(answer)]
+    found = claims(answer)
+    cited = {n for c in found for n in c.markers if 1 <= n <= len(passages)}
+    scorer.prime([passages[n - 1] for n in sorted(cited)])
+    marked = [c for c in found if c.markers]
+    vectors = dict(zip(map(id, marked), scorer.embed([strip_markers(c.text) for c in marked]),
+                       strict=True))
+    return [check_claim(c, passages, scorer, vectors.get(id(c))) for c in found]
 
 
 def scorer_for(kb: Any) -> SupportScorer:

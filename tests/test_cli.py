@@ -22,7 +22,7 @@ def run(*args: str, index: Path | None = None, env: dict | None = None
     cmd = [sys.executable, "-m", "app.cli", *args]
     if index is not None:
         cmd += ["--index", str(index)]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300,
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=900,
                           env={**os.environ, **(env or {})})
 
 

@@ -47,13 +47,15 @@ def start_ingest(paths: list[Path], index: Path, prefix: list[str] | None = None
 
 
 def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file; the ingest renames and removes files while we walk."""
     out = {}
-    for path in folder.rglob("*"):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:  # removed while we looked
-            continue
-        out[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    for root, _dirs, names in os.walk(folder):  # os.walk skips folders that vanish mid-walk
+        for name in names:
+            try:
+                stat = os.stat(os.path.join(root, name))
+            except FileNotFoundError:
+                continue
+            out[os.path.join(root, name)] = (stat.st_size, stat.st_mtime_ns)
     return out
 
 

