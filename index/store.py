@@ -76,5 +76,5 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-RRF_K = 60  # the constant from Cormack et al.; Qdrant's server default too
+RRF_K = 60  # the constant from Cormack et al. (qdrant-client defaults to 2: pass it explicitly)
 PREFETCH_FACTOR = 4  # each arm fetches limit * this before fusion
