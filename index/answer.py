@@ -53,12 +53,18 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        cites = []
-        for c in self.citations:
-            d = asdict(c)
-            d.pop("passage")
-            cites.append(d)
-        return {"question": self.question, "answer": self.answer, "citations": cites}
+        return {"question": self.question, "answer": self.answer,
+                "citations": citations_as_dicts(self.citations)}
+
+
+def citations_as_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
+    """The JSON form of citations: everything but the passage object itself."""
+    out = []
+    for c in citations:
+        d = asdict(c)
+        d.pop("passage")
+        out.append(d)
+    return out
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ then marks each sentence supported or not. Without an LLM the extractive answer 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from index.answer import Citation
+from index.answer import Citation, citations_as_dicts
 from index.citation_check import NO_SOURCE_ANSWER, SentenceCheck, check_answer, scorer_for
 from index.config import Config
 from index.errors import ConfigError
@@ -59,12 +59,8 @@ class GeneratedAnswer:
         return all(s.supported for s in self.sentences)
 
     def as_dict(self) -> dict[str, Any]:
-        cites = []
-        for c in self.citations:
-            d = asdict(c)
-            d.pop("passage")
-            cites.append(d)
-        return {"question": self.question, "answer": self.answer, "citations": cites,
+        return {"question": self.question, "answer": self.answer,
+                "citations": citations_as_dicts(self.citations),
                 "sentences": [s.as_dict() for s in self.sentences]}
 
 
