@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from index.chunking import chunk_document
 from index.config import Config
 from index.embedding import load_embedder
 from index.kb import KnowledgeBase, bm25_model
-from index.pipeline import IngestReport, enrich, record_hash, to_points
+from index.pipeline import IngestReport, _ingest_file, enrich, record_hash, to_points
 from index.store import ChunkPoint
 from ingest import schema
 from ingest.errors import IngestError, VidensbankError
@@ -120,19 +121,28 @@ def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport, 
     context = multiprocessing.get_context("spawn")
     seen: dict[str, str] = {}
     batch: list[Prepared] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(kb.config, known, threads)) as pool:
-        for i, item in enumerate(_in_order(pool, files, doc_type, window=2 * workers)):
-            if on_progress:
-                on_progress(i, len(files), Path(item.path).name)
-            for key in ("parse", "embed"):
-                report.seconds[key] += item.seconds[key]
-            if _accept(item, seen, report):
-                batch.append(item)
-            if sum(len(p.points) for p in batch) >= WRITE_BATCH:
-                write_batch(kb, batch, report)
-                batch = []
-        write_batch(kb, batch, report)
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                 initargs=(kb.config, known, threads)) as pool:
+            for item in _in_order(pool, files, doc_type, window=2 * workers):
+                if on_progress:
+                    on_progress(done, len(files), Path(item.path).name)
+                done += 1
+                for key in ("parse", "embed"):
+                    report.seconds[key] += item.seconds[key]
+                if _accept(item, seen, report):
+                    batch.append(item)
+                if sum(len(p.points) for p in batch) >= WRITE_BATCH:
+                    write_batch(kb, batch, report)
+                    batch = []
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): nothing is lost, the rest runs in this process.
+        log.warning("en arbejdsproces stoppede; de resterende %d filer indlæses i én proces",
+                    len(files) - done)
+    write_batch(kb, batch, report)
+    for path in files[done:]:
+        _ingest_file(kb, path, doc_type, seen, report)
 
 
 def _accept(item: Prepared, seen: dict[str, str], report: IngestReport) -> bool:
