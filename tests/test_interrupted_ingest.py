@@ -29,8 +29,8 @@ from tests.fixtures.make_report import make_report
 
 SEED = 20261123
 KILLS = 6
-LATEST_KILL_S = 25.0  # timed kills fall in the first this many seconds of a run
-MAX_BURST = 15  # write kills fall on one of the first this many bursts of writes
+LATEST_KILL_S = 8.0  # timed kills fall in the first this many seconds (a run takes longer)
+MAX_BURST = 6  # write kills fall on one of the first this many bursts of writes
 RUN_TIMEOUT_S = 900
 
 
