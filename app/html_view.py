@@ -9,8 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from index.answer import Answer
-from index.search import Hit
+from vidensbank.index.api import Answer, Hit
 
 TEXT_STYLE = ("white-space: pre-wrap; line-height: 1.55; font-size: 1rem; "
               "overflow-wrap: anywhere; margin: 0;")

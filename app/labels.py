@@ -6,7 +6,7 @@ import re
 from datetime import date as Date
 from typing import Any
 
-from app import ui_text as T
+from vidensbank.app import ui_text as T
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december")
@@ -43,16 +43,6 @@ def join_values(values: Any) -> str:
     if isinstance(values, list | tuple):
         return ", ".join(str(v) for v in values)
     return "" if values is None else str(values)
-
-
-def label_at(spans: list[list[Any]] | None, offset: int) -> str | None:
-    """The label of the layout span (page, section) that `offset` falls in."""
-    label = None
-    for start, name in spans or []:
-        if start > offset:
-            break
-        label = name
-    return label
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")

@@ -1,7 +1,7 @@
 """The knowledge base, opened once per process and shared by every session and page.
 
-`cmd_app` passes the index and model as VIDENSBANK_* environment variables; `load_config` reads
-them. Every page writes through the same KnowledgeBase object it searches with, so documents added
+`vidensbank app` passes the index and model as VIDENSBANK_* environment variables; `load_config`
+reads them. Every page writes through the same Library object it searches with, so documents added
 on "Tilføj dokumenter" are searchable at once without reopening anything.
 """
 
@@ -10,26 +10,26 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from vidensbank.app import ui_text as T
+from vidensbank.index.api import Library
+from vidensbank.index.config import Config, load_config
 
-from app import ui_text as T
-from index.config import Config, load_config
-from index.kb import KnowledgeBase
-from ingest.errors import VidensbankError
+from vidensbank.errors import VidensbankError
 
 log = logging.getLogger(__name__)
 
 
 # Every knowledge base opened in this process, so tests and shutdown can close them.
-_OPENED: list[KnowledgeBase] = []
+_OPENED: list[Library] = []
 
 
 @st.cache_resource(show_spinner=T.LOADING_INDEX)
-def open_kb(config: Config) -> KnowledgeBase:
+def open_kb(config: Config) -> Library:
     # Keyed by the config: a process that is pointed at another index opens that one.
     log.info("åbner vidensbanken i %s", config.index_dir)
-    kb = KnowledgeBase.open(config)
-    _OPENED.append(kb)
-    return kb
+    library = Library.open(config)
+    _OPENED.append(library)
+    return library
 
 
 def close_all() -> None:
@@ -39,7 +39,7 @@ def close_all() -> None:
         _OPENED.pop().close()
 
 
-def knowledge_base() -> KnowledgeBase:
+def knowledge_base() -> Library:
     """The shared knowledge base, or an error message and a stopped page (never a traceback)."""
     try:
         return open_kb(load_config())

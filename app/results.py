@@ -8,8 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.search import Hit
-from ingest import schema
+from vidensbank.index.api import Hit
+from vidensbank.ingest import schema
 
 EXPORT_FIELDS = (
     "rank", "score", "doc_id", "title", "source", "doc_type", "date", "kommuner",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from app import app_pages as P
-from app import ui_text as T
+from vidensbank.app import app_pages as P
+from vidensbank.app import ui_text as T
 
 
 def main() -> None:

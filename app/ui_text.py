@@ -134,7 +134,6 @@ EVAL_INTRO = ("Måler søgningen på evalueringssættet ({n} spørgsmål med ken
               "kilden.")
 EVAL_BUTTON = "Kør evaluering"
 EVAL_PROGRESS = "Spørgsmål {done} af {total}"
-EVAL_AUDIT_PROGRESS = "Reviderer citater: {done} af {total}"
 EVAL_METRICS = "Søgekvalitet pr. søgemåde"
 EVAL_MODE = "Søgemåde"
 EVAL_MODE_LABELS = {"dense": "Semantisk", "bm25": "Ordsøgning", "hybrid": "Kombineret"}

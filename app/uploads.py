@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from app import ui_text as T
-from index.kb import KnowledgeBase
-from index.pipeline import IngestReport, ingest_paths
-from ingest.errors import VidensbankError
-from ingest.readers import SUPPORTED_SUFFIXES
+from vidensbank.app import ui_text as T
+from vidensbank.index.api import IngestReport, Library
+from vidensbank.ingest.readers import SUPPORTED_SUFFIXES
+
+from vidensbank.errors import VidensbankError
 
 UPLOAD_DIR = "uploads"
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_STEM_CHARS = 100  # with two bytes per æ/ø/å still well under a file system's 255 bytes
 UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
-FETCH_MODULE = "ingest.fetch"
+FETCH_MODULE = "vidensbank.ingest.fetch"
 FETCH_FUNCTION = "fetch_document"
 
 
@@ -90,14 +90,14 @@ def store_uploads(index_dir: Path, uploads: list[Upload]
     return saved, refused
 
 
-def ingest_uploads(kb: KnowledgeBase, uploads: list[Upload], *, urls: Sequence[str] = (),
+def ingest_uploads(library: Library, uploads: list[Upload], *, urls: Sequence[str] = (),
                    doc_type: str | None = None,
                    on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
     """Save the files and ingest them and the URLs into the shared knowledge base: it is the
     object every page searches, so the new documents are found at once."""
-    saved, refused = store_uploads(kb.index_dir, uploads)
+    saved, refused = store_uploads(library.index_dir, uploads)
     sources: list[Path | str] = [*saved, *urls]  # the pipeline fetches http(s) addresses itself
-    report = (ingest_paths(kb, sources, doc_type=doc_type, on_progress=on_progress) if sources
+    report = (library.ingest(sources, doc_type=doc_type, on_progress=on_progress) if sources
               else IngestReport())
     report.failed[:0] = refused
     return report

@@ -153,9 +153,9 @@ def bench_query_threads(work: Path, n: int = 50) -> dict[str, Any]:
 
 def bench_ingest(index_dir: Path) -> tuple[dict[str, Any], list[str]]:
     """corpus/ into an empty index, then again unchanged; the project's pipeline, in process."""
-    from index.config import Config
-    from index.kb import KnowledgeBase
-    from index.pipeline import ingest_paths
+    from vidensbank.index.config import Config
+    from vidensbank.index.kb import KnowledgeBase
+    from vidensbank.index.pipeline import ingest_paths
 
     kb = KnowledgeBase.open(Config(index_dir=index_dir), create=True)
     clock = time.perf_counter()
@@ -201,8 +201,8 @@ def search_worker(kind: str, path: Path, queries: Path, limit: int = 0) -> dict[
 def scale_data(args: argparse.Namespace, work: Path, max_size: int) -> tuple[Any, Any, Path,
                                                                               dict[str, Any]]:
     """The synthetic documents and points for the largest size, and the query set."""
-    from index.embedding import load_embedder
-    from index.kb import bm25_model
+    from vidensbank.index.embedders import load_embedder
+    from vidensbank.index.kb import bm25_model
 
     sentences = data.corpus_sentences()
     pool = data.pool_passages(sentences, args.pool)

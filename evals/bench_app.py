@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app import resources
-from app import ui_text as T
-from index.answer import answer
-from index.config import load_config
+from vidensbank.app import resources
+from vidensbank.app import ui_text as T
+from vidensbank.index.answer import answer
+from vidensbank.index.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from index.config import Config
-from index.kb import KnowledgeBase, sparse_document
-from index.pipeline import PAYLOAD_KEYS, point_id
-from index.sentences import sentence_spans
-from index.store import ChunkPoint
-from ingest import schema
-from ingest.readers import read_path
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase, sparse_document
+from vidensbank.index.points import PAYLOAD_KEYS, point_id
+from vidensbank.index.sentences import sentence_spans
+from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.ingest import schema
+from vidensbank.ingest.readers import read_path
 
 ROOT = Path(__file__).resolve().parent.parent
 

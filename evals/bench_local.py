@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
-
-from index.store import (
+from vidensbank.index.stores.base import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,

@@ -57,9 +57,9 @@ def _timed(fn: Any, items: list[Any]) -> list[float]:
 
 def run_edge(index_dir: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str, Any]:
     """End to end (embedding + hybrid search + filters + hits), then search alone."""
-    from index.config import Config
-    from index.kb import KnowledgeBase
-    from index.search import search
+    from vidensbank.index.config import Config
+    from vidensbank.index.kb import KnowledgeBase
+    from vidensbank.index.search import search
 
     clock = time.perf_counter()
     kb = KnowledgeBase.open(Config(index_dir=index_dir))
@@ -86,9 +86,8 @@ def run_local(path: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str
     """qdrant-client local mode: open (it loads every point), then the same hybrid queries."""
     from bench_local import COLLECTION, hybrid_query
     from qdrant_client import QdrantClient
-
-    from index.embedding import load_embedder
-    from index.kb import bm25_model, sparse_query
+    from vidensbank.index.embedders import load_embedder
+    from vidensbank.index.kb import bm25_model, sparse_query
 
     clock = time.perf_counter()
     client = QdrantClient(path=str(path))
@@ -111,9 +110,9 @@ def run_local(path: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str
 def run_coldstart(index_dir: Path, question: str) -> dict[str, Any]:
     """Process start to first answer, split: interpreter, imports, opening, first answer."""
     clock = time.perf_counter()
-    from index.answer import answer
-    from index.config import Config
-    from index.kb import KnowledgeBase
+    from vidensbank.index.answer import answer
+    from vidensbank.index.config import Config
+    from vidensbank.index.kb import KnowledgeBase
 
     imported = time.perf_counter()
     kb = KnowledgeBase.open(Config(index_dir=index_dir))

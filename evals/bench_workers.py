@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.config import Config
-from index.kb import KnowledgeBase
-from index.pipeline import ingest_paths
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "corpus" / "artikler"

@@ -16,12 +16,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.citation_check import Calibration, SupportScorer
-from index.citation_eval import best_threshold
-from index.config import load_config
-from index.evaluation import gold_span, load_questions
-from index.kb import KnowledgeBase
-from index.search import search
+from vidensbank.index.citation_check import Calibration, SupportScorer
+from vidensbank.index.citation_eval import best_threshold
+from vidensbank.index.config import load_config
+from vidensbank.index.evaluation import gold_span, load_questions
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import search
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 

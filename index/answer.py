@@ -11,15 +11,14 @@ leader asking how others did it wants to hear from several places.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from index.chunking import label_at
-from index.kb import KnowledgeBase, sparse_document, sparse_query
-from index.search import Hit, Layout, format_citation, layout_of, search
-from index.sentences import sentence_spans
-from index.store import Filters
-from ingest import schema
+from vidensbank.index.citations import Citation, as_dicts, make_citation
+from vidensbank.index.kb import KnowledgeBase, sparse_document, sparse_query
+from vidensbank.index.search import Hit, search
+from vidensbank.index.sentences import sentence_spans
+from vidensbank.index.stores.base import Filters
 
 MIN_QUOTE_CHARS = 40  # shorter sentences are joined with the next one
 MAX_QUOTE_CHARS = 400
@@ -27,22 +26,6 @@ MAX_CITATIONS = 4
 WINDOW_BONUS = 0.5
 RELATIVE_FLOOR = 0.3  # a quote scoring under this share of the best one is left out
 NO_ANSWER = "Jeg fandt ingen passager i vidensbanken, der svarer på spørgsmålet."
-
-
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    doc_id: str
-    title: str
-    source: str | None
-    doc_type: str
-    quote: str
-    start_char: int
-    end_char: int
-    page: str | None
-    section: str | None
-    citation: str
-    passage: Hit
 
 
 @dataclass
@@ -54,17 +37,7 @@ class Answer:
 
     def as_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer,
-                "citations": citations_as_dicts(self.citations)}
-
-
-def citations_as_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
-    """The JSON form of citations: everything but the passage object itself."""
-    out = []
-    for c in citations:
-        d = asdict(c)
-        d.pop("passage")
-        out.append(d)
-    return out
+                "citations": as_dicts(self.citations)}
 
 
 @dataclass(frozen=True)
@@ -135,26 +108,14 @@ def select(cands: list[Candidate], limit: int = MAX_CITATIONS) -> list[Candidate
     return sorted(chosen, key=lambda c: -c.score)
 
 
-def place(c: Candidate, layout: Layout | None) -> tuple[str | None, str | None]:
-    """Page and section where the quote starts; a chunk may begin on an earlier page."""
-    spans = layout(c.hit.doc_id) if layout else {}
-    pages, sections = spans.get(schema.PAGE_SPANS), spans.get(schema.SECTION_SPANS)
-    return (label_at(pages, c.start) if pages else c.hit.page,
-            label_at(sections, c.start) if sections else c.hit.section)
-
-
-def compose(question: str, chosen: list[Candidate], hits: list[Hit],
-            layout: Layout | None = None) -> Answer:
+def compose(question: str, chosen: list[Candidate], hits: list[Hit]) -> Answer:
     if not chosen:
         return Answer(question, NO_ANSWER, [], hits)
     citations, lines = [], []
     for n, c in enumerate(chosen, start=1):
-        quote = c.hit.text[c.start - c.hit.start_char:c.end - c.hit.start_char]
-        page, section = place(c, layout)
-        citations.append(Citation(n, c.hit.doc_id, c.hit.title, c.hit.source, c.hit.doc_type,
-                                  quote, c.start, c.end, page, section,
-                                  format_citation(c.hit.metadata, page, section), c.hit))
-        lines.append(f"- {c.hit.title}: «{quote}» [{n}]")
+        citation = make_citation(n, c.hit, c.start, c.end)
+        citations.append(citation)
+        lines.append(f"- {c.hit.title}: «{citation.quote}» [{n}]")
     places = len({c.hit.doc_id for c in chosen})
     head = f"Fra {places} {'kilde' if places == 1 else 'forskellige kilder'}:"
     return Answer(question, "\n".join([head, *lines]), citations, hits)
@@ -163,4 +124,4 @@ def compose(question: str, chosen: list[Candidate], hits: list[Hit],
 def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,
            filters: Filters | None = None) -> Answer:
     hits = search(kb, question, top_k=max(top_k or kb.config.top_k, 8), filters=filters)
-    return compose(question, select(candidates(kb, question, hits)), hits, layout_of(kb))
+    return compose(question, select(candidates(kb, question, hits)), hits)

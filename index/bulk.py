@@ -21,16 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from llama_index.core.schema import Document
+from vidensbank.index.chunking import chunk_document
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import load_embedder
+from vidensbank.index.ingest_one import IngestReport, enrich, ingest_file
+from vidensbank.index.kb import KnowledgeBase, bm25_model
+from vidensbank.index.points import record_hash, to_points
+from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.ingest import schema
+from vidensbank.ingest.readers import read_path
 
-from index.chunking import chunk_document
-from index.config import Config
-from index.embedding import load_embedder
-from index.kb import KnowledgeBase, bm25_model
-from index.pipeline import IngestReport, _ingest_file, enrich, record_hash, to_points
-from index.store import ChunkPoint
-from ingest import schema
-from ingest.errors import IngestError, VidensbankError
-from ingest.readers import read_path
+from vidensbank.errors import IngestError, VidensbankError
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport, 
                     len(files) - done)
     write_batch(kb, batch, report)
     for path in files[done:]:
-        _ingest_file(kb, path, doc_type, seen, report)
+        ingest_file(kb, path, doc_type, seen, report)
 
 
 def _accept(item: Prepared, seen: dict[str, str], report: IngestReport) -> bool:

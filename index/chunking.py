@@ -15,9 +15,9 @@ from typing import Any
 
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, Document, NodeRelationship, TextNode
-
-from index.sentences import sentence_spans
-from ingest import schema
+from vidensbank.index.sentences import sentence_spans
+from vidensbank.ingest import schema
+from vidensbank.ingest.layout import place
 
 Span = tuple[int, int]
 
@@ -88,24 +88,17 @@ def window_spans(text: str, span: Span, budget: int) -> list[Span]:
     return [*windows, span] if len(windows) > 1 else windows
 
 
-def label_at(spans: list, offset: int) -> str | None:
-    """The label of the layout span (sorted [start, label] pairs) that contains offset."""
-    starts = [s[0] for s in spans]
-    i = bisect.bisect_right(starts, offset) - 1
-    return str(spans[i][1]) if i >= 0 else None
-
-
 def chunk_document(doc: Document, *, budget: int = 900, minimum: int = 200) -> list[TextNode]:
     text = doc.text
     sections = doc.metadata.get(schema.SECTION_SPANS) or []
-    pages = doc.metadata.get(schema.PAGE_SPANS) or []
     base = {k: v for k, v in doc.metadata.items() if k not in NOT_ON_CHUNKS}
     nodes = []
     spans = chunk_spans(text, budget=budget, minimum=minimum, breaks=[s[0] for s in sections])
     source = doc.as_related_node_info()  # hashes the whole text: once, not once per chunk
     for i, (a, b) in enumerate(spans):
-        meta: dict[str, Any] = {**base, "chunk_index": i,
-                                "page": label_at(pages, a), "section": label_at(sections, a)}
+        where = place(doc.metadata, a)
+        meta: dict[str, Any] = {**base, "chunk_index": i, "page": where.page,
+                                "section": where.section}
         node = TextNode(
             id_=f"{doc.id_}:{a}-{b}",
             text=text[a:b],

@@ -20,8 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-
-from index.sentences import sentence_spans
+from vidensbank.index.sentences import sentence_spans
 
 _GROUP = r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]"
 MARKER = re.compile(_GROUP)

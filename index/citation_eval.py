@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from index.answer import answer
-from index.citation_check import SentenceCheck, check_answer, scorer_for
-from index.kb import KnowledgeBase
+from vidensbank.index.answer import answer
+from vidensbank.index.citation_check import SentenceCheck, check_answer, scorer_for
+from vidensbank.index.kb import KnowledgeBase
 
 
 def citation_metrics(checks: Sequence[SentenceCheck]) -> dict[str, Any]:
@@ -49,18 +49,20 @@ def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> dict[str,
 
 def evaluate_citations(kb: KnowledgeBase, questions: Sequence[Any], *,
                        generate: Callable[[str], Any] | None = None,
-                       on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                       on_progress: Callable[[int, int], None] | None = None,
+                       answers: dict[str, Any] | None = None) -> dict[str, Any]:
     """ALCE citation precision/recall of extractive answers, and of generated ones if given.
 
     `generate(question)` returns an object with `answer` (text) and `hits` (the numbered
-    passages), e.g. index.generate.generate bound to an LLM.
+    passages), e.g. index.generate.generate bound to an LLM. `answers` (question id -> extractive
+    answer) reuses answers already made, e.g. by evaluation.evaluate.
     """
     scorer = scorer_for(kb)
     checks: dict[str, list[SentenceCheck]] = {"extractive": []}
     if generate is not None:
         checks["llm"] = []
     for i, q in enumerate(questions):
-        result = answer(kb, q.question)
+        result = (answers or {}).get(q.id) or answer(kb, q.question)
         numbered = [c.passage for c in result.citations]  # extractive [n] = its n-th citation
         checks["extractive"] += check_answer(result.answer, numbered, scorer)
         if generate is not None:

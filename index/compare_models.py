@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index.citation_eval import evaluate_citations
-from index.config import Config
-from index.embedding import identity_of, load_embedder
-from index.errors import IndexNotFoundError
-from index.evaluation import Question, evaluate
-from index.kb import KnowledgeBase, stored_manifest
-from index.reindex import Progress, rebuild
+from vidensbank.index.citation_eval import evaluate_citations
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import identity_of, load_embedder
+from vidensbank.index.evaluation import Question, evaluate
+from vidensbank.index.kb import KnowledgeBase, stored_manifest
+from vidensbank.index.reindex import Progress, rebuild
+
+from vidensbank.errors import IndexNotFoundError
 
 
 @contextmanager
@@ -51,17 +52,19 @@ def kb_for_model(config: Config, model: str, *, copy_other: bool = True,
 def evaluate_with_citations(kb: KnowledgeBase, questions: list[Question], *,
                             llm: Any = None) -> dict[str, Any]:
     """Retrieval metrics plus ALCE citation quality (extractive; LLM answers when given)."""
-    result = evaluate(kb, questions)
+    answers: dict[str, Any] = {}
+    result = evaluate(kb, questions, answers=answers)
     generate_fn: Callable[[str], Any] | None = None
     if llm is not None:
-        from index.generate import generate
+        from vidensbank.index.generate import generate
 
         def generate_fn(question: str) -> Any:
             return generate(kb, question, llm=llm)
 
     # Questions about documents not in this index say nothing about its citations.
     indexed = [q for q in questions if q.id not in set(result["not_indexed"])]
-    result["citation_quality"] = evaluate_citations(kb, indexed, generate=generate_fn)
+    result["citation_quality"] = evaluate_citations(kb, indexed, generate=generate_fn,
+                                                    answers=answers)
     return result
 
 

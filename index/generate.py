@@ -12,14 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from index.answer import Citation, citations_as_dicts
-from index.citation_check import NO_SOURCE_ANSWER, SentenceCheck, check_answer, scorer_for
-from index.config import Config
-from index.errors import ConfigError
-from index.kb import KnowledgeBase
-from index.search import Hit, search
-from index.store import Filters
-from ingest.errors import VidensbankError
+from vidensbank.index.citation_check import (
+    NO_SOURCE_ANSWER,
+    SentenceCheck,
+    check_answer,
+    scorer_for,
+)
+from vidensbank.index.citations import CitedPassage, as_dicts
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import Hit, search
+from vidensbank.index.stores.base import Filters
+
+from vidensbank.errors import ConfigError, VidensbankError
 
 DEFAULT_LLM_MODEL = "default"  # what single-model servers (llama.cpp, vLLM) accept
 NO_API_KEY = "ingen-noegle"  # the OpenAI client insists on a key; local servers ignore it
@@ -43,14 +48,14 @@ class LLMError(VidensbankError):
 class GeneratedAnswer:
     """An LLM answer with its numbered passages and the check of each sentence.
 
-    `hits[n-1]` is passage [n]; `citations` holds the passages the answer cites (quote = the
-    passage, an exact slice of the document); `sentences` says per sentence whether it is
-    supported and, if not, why (`problems`, in Danish). Offsets in `sentences` index `answer`.
+    `hits[n-1]` is passage [n]; `citations` holds the passages the answer cites (each whole, an
+    exact slice of the document); `sentences` says per sentence whether it is supported and, if
+    not, why (`problems`, in Danish). Offsets in `sentences` index `answer`.
     """
 
     question: str
     answer: str
-    citations: list[Citation]
+    citations: list[CitedPassage]
     hits: list[Hit]
     sentences: list[SentenceCheck] = field(default_factory=list)
 
@@ -60,7 +65,7 @@ class GeneratedAnswer:
 
     def as_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer,
-                "citations": citations_as_dicts(self.citations),
+                "citations": as_dicts(self.citations),
                 "sentences": [s.as_dict() for s in self.sentences]}
 
 
@@ -108,11 +113,9 @@ def complete(llm: Any, messages: list[Any]) -> str:
     return text
 
 
-def cited_passages(sentences: list[SentenceCheck], hits: list[Hit]) -> list[Citation]:
+def cited_passages(sentences: list[SentenceCheck], hits: list[Hit]) -> list[CitedPassage]:
     numbers = sorted({n for s in sentences for n in s.citations if 1 <= n <= len(hits)})
-    return [Citation(n, h.doc_id, h.title, h.source, h.doc_type, h.text, h.start_char,
-                     h.end_char, h.page, h.section, h.citation, h)
-            for n, h in ((n, hits[n - 1]) for n in numbers)]
+    return [CitedPassage.of(n, hits[n - 1]) for n in numbers]
 
 
 def generate(kb: KnowledgeBase, question: str, *, llm: Any = None, top_k: int | None = None,

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import qdrant_edge as qe
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import check_same_model, identity_of, load_embedder
+from vidensbank.index.manifest import SCHEMA_VERSION, read_manifest, write_manifest
+from vidensbank.index.stores.base import SparseVec, Store
+from vidensbank.index.stores.docstore import DocStore
 
-from index.config import Config
-from index.docstore import DocStore
-from index.embedding import check_same_model, identity_of, load_embedder
-from index.errors import IndexLockedError, IndexNotFoundError
-from index.store import SparseVec, Store
+from vidensbank.errors import IndexLockedError, IndexNotFoundError
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-SCHEMA_VERSION = 1
 BM25_LANGUAGE = "danish"
 
 
@@ -42,32 +39,19 @@ def sparse_query(bm25: qe.Bm25, text: str) -> SparseVec:
     return SparseVec(list(vec.indices), list(vec.values))
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    path = index_dir / MANIFEST
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write_manifest(index_dir: Path, manifest: dict[str, Any]) -> None:
-    tmp = index_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, index_dir / MANIFEST)  # atomic: a reader never sees half a manifest
-
-
 def open_store(config: Config, index_dir: Path, dim: int, *, create: bool) -> Store:
     if config.qdrant_url:
-        from index.server_store import ServerStore
+        from vidensbank.index.stores.server import ServerStore
 
         return ServerStore(config, dim=dim, create=create)
-    from index.edge_store import EdgeStore
+    from vidensbank.index.stores.edge import EdgeStore
 
     return EdgeStore(index_dir / "shard", dim=dim, create=create)
 
 
 def open_docs(config: Config, index_dir: Path, *, create: bool) -> DocStore:
     if config.qdrant_url:
-        from index.server_docstore import ServerDocStore
+        from vidensbank.index.stores.server_docstore import ServerDocStore
 
         return ServerDocStore(config, index_dir, create=create)  # type: ignore[return-value]
     return DocStore(index_dir / "documents.sqlite")
@@ -77,7 +61,7 @@ def stored_manifest(config: Config, index_dir: Path) -> dict[str, Any] | None:
     """The local manifest; with a server, the server's where this machine has none yet."""
     manifest = read_manifest(index_dir)
     if manifest is None and config.qdrant_url:
-        from index.server_docstore import shared_manifest
+        from vidensbank.index.stores.server_docstore import shared_manifest
 
         manifest = shared_manifest(config)
     return manifest

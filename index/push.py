@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.config import Config
-from index.errors import IndexLockedError
-from index.kb import KnowledgeBase
-from index.search import Hit, search
-from index.shard_snapshot import flocked
-from ingest.errors import VidensbankError
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import Hit, search
+from vidensbank.index.stores.shard_snapshot import flocked
+
+from vidensbank.errors import IndexLockedError, VidensbankError
 
 STATE_NAME = "push-state.json"
 LOCK_NAME = "push.lock"

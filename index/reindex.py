@@ -20,14 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index import shard_snapshot as snap
-from index.config import Config
-from index.edge_store import EdgeStore
-from index.embedding import identity_of, load_embedder
-from index.errors import ConfigError, IndexLockedError, IndexNotFoundError
-from index.kb import MANIFEST, read_manifest, write_lock, write_manifest
-from index.pipeline import passage_text
-from index.store import ChunkPoint
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import identity_of, load_embedder
+from vidensbank.index.kb import write_lock
+from vidensbank.index.manifest import MANIFEST, read_manifest, write_manifest
+from vidensbank.index.points import passage_text
+from vidensbank.index.stores import shard_snapshot as snap
+from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.index.stores.edge import EdgeStore
+
+from vidensbank.errors import ConfigError, IndexLockedError, IndexNotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ingest.facets import find_boligomraader, find_kommuner
+from vidensbank.ingest.facets import find_boligomraader, find_kommuner
 
 # Metadata keys an agreement adds to its document.
 PARTS = "parts"  # list[str]: canonical parts found, in document order

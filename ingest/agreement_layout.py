@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 
 from llama_index.core.schema import Document
-
-from ingest import schema
-from ingest.agreement import PARTS, agreement_metadata
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement import PARTS, agreement_metadata
 
 # A paragraph on one line, numbered as agreements number their headings: "§ 4 Økonomi",
 # "4.2 Opgavefordeling", "Bilag 1: Budget". The same numbering the Word reader accepts.

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 from llama_index.core.schema import Document
+from vidensbank.ingest import schema
+from vidensbank.ingest.textclean import Article, clean_article, decode_bytes, split_paragraphs
 
-from ingest import schema
-from ingest.errors import IngestError
-from ingest.textclean import Article, clean_article, decode_bytes, split_paragraphs
+from vidensbank.errors import IngestError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.boilerplate import BYLINE, NAME_MAX_WORDS, NAME_PARTICLES, NAME_SEPARATORS
+from vidensbank.ingest.boilerplate import BYLINE, NAME_MAX_WORDS, NAME_PARTICLES, NAME_SEPARATORS
 
 # One capitalised name part, hyphenated parts allowed ("Esmarch-Lund"), or an initial ("K.").
 _WORD = r"[A-ZÆØÅÄÖÜÉ][a-zæøåäöüéèáíóú'’]+"

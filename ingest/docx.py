@@ -25,11 +25,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from llama_index.core.schema import Document
 from lxml.etree import XMLSyntaxError
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement import PARTS, agreement_metadata
+from vidensbank.ingest.facets import detect_doc_type
 
-from ingest import schema
-from ingest.agreement import PARTS, agreement_metadata
-from ingest.errors import IngestError
-from ingest.facets import detect_doc_type
+from vidensbank.errors import IngestError
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from ingest import schema
+from vidensbank.ingest import schema
 
 # The 98 municipalities (kommunalreformen 2007), as in "<navn> Kommune".
 KOMMUNER: tuple[str, ...] = (

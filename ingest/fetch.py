@@ -20,12 +20,12 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from llama_index.core.schema import Document
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement_layout import add_agreement_structure
+from vidensbank.ingest.facets import detect_doc_type
+from vidensbank.ingest.readers import MAX_TEXT_CHARS, apply_overrides
 
-from ingest import schema
-from ingest.agreement_layout import add_agreement_structure
-from ingest.errors import IngestError
-from ingest.facets import detect_doc_type
-from ingest.readers import MAX_TEXT_CHARS, apply_overrides
+from vidensbank.errors import IngestError
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +67,11 @@ def fetch_document(url: str, *, doc_type: str | None = None, timeout: float = TI
     kind = sniff_kind(data, content_type)
     doc_id = doc_id_for_url(url)
     if kind == "pdf":
-        from ingest.pdf import parse_pdf
+        from vidensbank.ingest.pdf import parse_pdf
 
         doc = parse_pdf(data, doc_id=doc_id, url=final_url)
     elif kind == "html":
-        from ingest.html import parse_html
+        from vidensbank.ingest.html import parse_html
 
         doc = parse_html(with_charset(data, charset), doc_id=doc_id, url=final_url)
     else:

@@ -14,12 +14,12 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 from llama_index.core.schema import Document
+from vidensbank.ingest.article import article_document
+from vidensbank.ingest.bylines import is_person_name, parse_byline
+from vidensbank.ingest.dates import find_danish_date, parse_iso_datetime
+from vidensbank.ingest.textclean import Paragraph, clean_article, decode_bytes, normalise_line
 
-from ingest.article import article_document
-from ingest.bylines import is_person_name, parse_byline
-from ingest.dates import find_danish_date, parse_iso_datetime
-from ingest.errors import IngestError
-from ingest.textclean import Paragraph, clean_article, decode_bytes, normalise_line
+from vidensbank.errors import IngestError
 
 # Elements that are never article text.
 DROP_TAGS = (

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from llama_index.core.schema import Document
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement_layout import add_agreement_structure
+from vidensbank.ingest.facets import detect_doc_type
 
-from ingest import schema
-from ingest.agreement_layout import add_agreement_structure
-from ingest.errors import IngestError
-from ingest.facets import detect_doc_type
+from vidensbank.errors import IngestError
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,19 @@ Reader = Callable[[Path, str], Document]
 def _reader_for(suffix: str) -> Reader:
     # Imported lazily: a PDF batch need not load the HTML stack, and vice versa.
     if suffix in (".txt", ".md"):
-        from ingest.article import read_article_text
+        from vidensbank.ingest.article import read_article_text
 
         return read_article_text
     if suffix in (".html", ".htm"):
-        from ingest.html import read_html
+        from vidensbank.ingest.html import read_html
 
         return read_html
     if suffix == ".pdf":
-        from ingest.pdf import read_pdf
+        from vidensbank.ingest.pdf import read_pdf
 
         return read_pdf
     if suffix == ".docx":
-        from ingest.docx import read_docx
+        from vidensbank.ingest.docx import read_docx
 
         return read_docx
     raise IngestError("", f"filtypen '{suffix or '(ingen)'}' understøttes ikke")

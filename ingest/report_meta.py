@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.bylines import is_person_name
-from ingest.pdf_text import ends_with_break, join_lines
+from vidensbank.ingest.bylines import is_person_name
+from vidensbank.ingest.pdf_text import ends_with_break, join_lines
 
 # Publishers of Danish boligsocial reports: the name users filter on, and how the report says it.
 REPORT_PUBLISHERS: tuple[tuple[str, str], ...] = (

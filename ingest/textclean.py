@@ -12,9 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ingest import boilerplate as bp
-from ingest.bylines import names_in_author_box, parse_byline
-from ingest.dates import parse_date_line
+from vidensbank.ingest import boilerplate as bp
+from vidensbank.ingest.bylines import names_in_author_box, parse_byline
+from vidensbank.ingest.dates import parse_date_line
 
 Paragraph = list[str]
 

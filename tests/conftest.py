@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
-
-from index.config import Config
-from index.kb import KnowledgeBase
-from index.pipeline import ingest_paths
+from vidensbank.app.cli import main
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.pipeline import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -56,3 +60,24 @@ def index_copy(corpus_index: Path, tmp_path: Path) -> Path:
 def test_output() -> Path:
     TEST_OUTPUT.mkdir(exist_ok=True)
     return TEST_OUTPUT
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, index: Path | None = None, env: dict | None = None) -> CliResult:
+    """`vidensbank ARGS` in this process, as the console script runs it: the model loads once
+    per test session instead of once per call. Subprocess runs stay where processes matter."""
+    argv = [*args, *(["--index", str(index)] if index is not None else [])]
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env or {}), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse: usage errors exit 2
+            code = exc.code if isinstance(exc.code, int) else 1
+    return CliResult(code, out.getvalue(), err.getvalue())

@@ -9,11 +9,14 @@ from fixtures.make_agreement import AgreementFacts, make_agreement
 from fixtures.make_agreement_pdf import make_agreement_pdf
 from fixtures.make_report import make_report
 from llama_index.core.schema import Document
-
-from ingest import schema
-from ingest.agreement import PARTIES, PARTS, PERIOD
-from ingest.agreement_layout import add_agreement_structure, merge_spans, numbered_heading_spans
-from ingest.readers import read_path
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement import PARTIES, PARTS, PERIOD
+from vidensbank.ingest.agreement_layout import (
+    add_agreement_structure,
+    merge_spans,
+    numbered_heading_spans,
+)
+from vidensbank.ingest.readers import read_path
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from playwright.sync_api import Browser, Page, sync_playwright
+from vidensbank.app import ui_text as T
 
-from app import ui_text as T
-from tests.conftest import ROOT
 from tests.test_app_pages import SCRIPT_DOC
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,7 @@ def stop(proc: subprocess.Popen) -> None:
 def server(index_copy: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     cli = Path(sys.executable).with_name("vidensbank")
-    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "app.cli"]
+    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "vidensbank"]
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen([*cmd, "app", "--index", str(index_copy), "--port", str(port)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,

@@ -19,15 +19,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
-
-from app import html_view, labels, resources, results, uploads
-from app import ui_text as T
-from index import evaluation
-from index.config import load_config
-from index.kb import KnowledgeBase
-from index.search import search
-from tests.conftest import ROOT
+from vidensbank.app import html_view, labels, resources, results, uploads
+from vidensbank.app import ui_text as T
+from vidensbank.index import evaluation
+from vidensbank.index.config import load_config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import search
 
 APP = ROOT / "app"
 ENTRY = APP / "streamlit_app.py"
@@ -105,7 +104,7 @@ def test_example_question_gives_answer_with_marked_quotes(app_env: Path) -> None
     for c in result.citations:
         assert f'<span class="vb-marker" style="{html_view.MARKER_STYLE}">[{c.n}]</span>' \
             in answer_body
-        assert kb.docs.get(c.doc_id).text[c.start_char:c.end_char] == c.quote
+        assert kb.citation_is_exact(c)
         marked = f'style="{html_view.MARK_STYLE}">{html.escape(c.quote)}</mark>'
         assert any(marked in body for body in bodies[1:]), c.quote
     assert sorted(b.label for b in at.button if b.key and b.key.startswith("open_")) == sorted(
@@ -136,13 +135,13 @@ def test_citation_opens_source_at_the_cited_place(app_env: Path) -> None:
 ])
 def test_sources_page_marks_a_valid_span_only(app_env: Path, span: tuple, warning: str | None
                                               ) -> None:
-    doc = shared_kb().docs.list()[1]
+    doc = shared_kb().documents()[1]
     at = page("sources")
     at.query_params.update(doc_id=doc.doc_id, start=str(span[0]), end=str(span[1]))
     at.run()
     assert not at.exception
     assert [w.value for w in at.warning] == ([warning] if warning else [])
-    text = shared_kb().docs.get(doc.doc_id).text
+    text = shared_kb().document(doc.doc_id).text
     marked = any("<mark" in b for b in html_bodies(at))
     assert marked == (warning is None and isinstance(span[0], int))
     if marked:
@@ -152,7 +151,7 @@ def test_sources_page_marks_a_valid_span_only(app_env: Path, span: tuple, warnin
 def test_sources_page_lists_every_document(app_env: Path) -> None:
     at = page("sources").run()
     assert not at.exception
-    docs = shared_kb().docs.list()
+    docs = shared_kb().documents()
     assert at.selectbox(key="sources_doc").options == [
         d.metadata["title"] for d in docs]
     assert len(at.dataframe[0].value) == len(docs)
@@ -172,7 +171,7 @@ def test_search_groups_passages_by_document(app_env: Path) -> None:
     assert [i.value for i in at.info] == [T.SEARCH_EMPTY]
     at.text_input(key="search_query").input("samarbejde med jobcentret").run()
     assert not at.exception
-    hits = search(shared_kb(), "samarbejde med jobcentret", top_k=20)
+    hits = shared_kb().search("samarbejde med jobcentret", top_k=20)
     groups = results.group_by_document(hits)
     assert len(groups) >= 2 and sum(len(g.hits) for g in groups) == len(hits)
     summary = T.SEARCH_SUMMARY.format(hits=len(hits), docs=len(groups))
@@ -195,7 +194,7 @@ def test_search_facets_filter_results(app_env: Path, key: str, value: str) -> No
     picker.set_value([value])
     at.text_input(key="search_query").input("samarbejde").run()
     assert not at.exception
-    hits = search(shared_kb(), "samarbejde", top_k=20, filters={key: [value]})
+    hits = shared_kb().search("samarbejde", top_k=20, filters={key: [value]})
     assert hits and all(value in (h.metadata.get(key) if isinstance(h.metadata.get(key), list)
                                   else [h.metadata.get(key)]) for h in hits)
     assert T.SEARCH_SUMMARY.format(
@@ -204,7 +203,7 @@ def test_search_facets_filter_results(app_env: Path, key: str, value: str) -> No
 
 
 def test_export_csv_and_json(app_env: Path) -> None:
-    hits = search(shared_kb(), "kernedriften", top_k=5)
+    hits = shared_kb().search("kernedriften", top_k=5)
     rows = results.export_rows(hits)
     data = results.to_csv(rows, results.EXPORT_FIELDS)
     assert data.startswith("\ufeff".encode())
@@ -318,7 +317,7 @@ def test_url_is_fetched_and_ingested(writable_env: Path, web_page: str, path: st
     report = at.session_state["upload_report"]
     assert (len(report["ingested"]), len(report["failed"])) == (ingested, failed), report
     if ingested:
-        doc = shared_kb().docs.get("vaerestedet")
+        doc = shared_kb().document("vaerestedet")
         assert doc is not None and "jobcentret" in doc.text
     else:
         assert report["failed"][0]["path"] == web_page + path
@@ -405,7 +404,7 @@ def test_passage_marks_several_quotes_with_their_numbers(corpus_kb: KnowledgeBas
 
 
 def test_answer_lines_become_a_list_with_markers() -> None:
-    from index.answer import Answer
+    from vidensbank.index.answer import Answer
 
     result = Answer("?", "Fra 2 forskellige kilder:\n- A: «<b>x</b>» [1]\n- B: «y [7]» [2]", [])
     out = html_view.answer_html(result)

@@ -6,15 +6,15 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLES
+from vidensbank.ingest import schema
+from vidensbank.ingest.article import read_article_text
+from vidensbank.ingest.bylines import parse_byline
+from vidensbank.ingest.dates import parse_date_line
+from vidensbank.ingest.readers import read_path
+from vidensbank.ingest.textclean import is_chrome_line
 
-from ingest import schema
-from ingest.article import read_article_text
-from ingest.bylines import parse_byline
-from ingest.dates import parse_date_line
-from ingest.errors import IngestError
-from ingest.readers import read_path
-from ingest.textclean import is_chrome_line
-from tests.conftest import ARTICLES
+from vidensbank.errors import IngestError
 
 SONDERBORG = "artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften.txt"
 BL = "bl-strategisk-forum-partnerskaber.txt"

@@ -15,16 +15,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index.docstore import DocStore
-from tests.conftest import ROOT
-from tests.fixtures.bad_inputs import write_bad_inputs
-from tests.fixtures.figures import record
+from conftest import ROOT
+from fixtures.bad_inputs import write_bad_inputs
+from fixtures.figures import record
+from vidensbank.index.stores.docstore import DocStore
 
 
 def vidensbank(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """The installed console script (as a user runs it), else the module."""
     script = Path(sys.executable).with_name("vidensbank")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "vidensbank"]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 

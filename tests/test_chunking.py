@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from llama_index.core.schema import Document
-
-from index.chunking import DanishChunker, chunk_document, label_at, paragraph_spans
-from index.sentences import sentence_spans
-from ingest import schema
+from vidensbank.index.chunking import DanishChunker, chunk_document, paragraph_spans
+from vidensbank.index.sentences import sentence_spans
+from vidensbank.ingest import schema
+from vidensbank.ingest.layout import label_at
 
 REPEATED = "§ 3 Opfølgning\n\nParterne mødes hvert kvartal og følger op på målene.\n\n" * 25
 

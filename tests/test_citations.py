@@ -16,8 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from index.citation_check import (
+from vidensbank.index.citation_check import (
     LEXICAL,
     NO_SOURCE_ANSWER,
     SupportScorer,
@@ -26,14 +25,15 @@ from index.citation_check import (
     quote_found,
     scorer_for,
 )
-from index.citation_eval import best_threshold, citation_metrics, evaluate_citations
-from index.config import Config
-from index.errors import ConfigError
-from index.evaluation import load_questions
-from index.generate import api_base, generate, make_llm
-from index.kb import KnowledgeBase
-from index.search import Hit, search
+from vidensbank.index.citation_eval import best_threshold, citation_metrics, evaluate_citations
+from vidensbank.index.config import Config
+from vidensbank.index.evaluation import load_questions
+from vidensbank.index.generate import api_base, generate, make_llm
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import Hit, search
+
 from tests.test_cli import run
+from vidensbank.errors import ConfigError
 
 QUESTION = "Hvordan kobler andre til kernedriften?"
 
@@ -198,8 +198,8 @@ def test_generate_checks_every_sentence(corpus_kb: KnowledgeBase) -> None:
     assert {"question", "answer", "citations", "sentences"} == set(data)
     _assert_checked(data["sentences"], n)
     assert [c["n"] for c in data["citations"]] == [n["gold"]]  # [9] is beyond the sources
-    for c in result.citations:  # each citation is an exact slice of its document
-        assert corpus_kb.docs.get(c.doc_id).text[c.start_char:c.end_char] == c.quote
+    for c in result.citations:  # each cited passage is an exact slice of its document
+        assert corpus_kb.docs.get(c.doc_id).text[c.start_char:c.end_char] == c.text
 
 
 def test_llm_citation_quality_in_eval(corpus_kb: KnowledgeBase) -> None:

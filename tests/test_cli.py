@@ -1,4 +1,6 @@
-"""The CLI in a subprocess against a real index on disk: exit codes, output, JSON contract."""
+"""The CLI against a real index on disk: exit codes, output, JSON contract.
+
+Run in-process through `main()` (conftest.cli); one smoke test runs the console script itself."""
 
 from __future__ import annotations
 
@@ -9,21 +11,27 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ARTICLES, ROOT
+from conftest import ARTICLES, ROOT, cli
 
 HIT_KEYS = {"rank", "score", "doc_id", "title", "source", "doc_type", "text", "start_char",
             "end_char", "page", "citation"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "quote", "start_char", "end_char", "page"}
 
 
-def run(*args: str, index: Path | None = None, env: dict | None = None
-        ) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "app.cli", *args]
-    if index is not None:
-        cmd += ["--index", str(index)]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=900,
-                          env={**os.environ, **(env or {})})
+run = cli
+
+
+def test_console_script_runs_in_its_own_process(corpus_index: Path) -> None:
+    script = Path(sys.executable).with_name("vidensbank")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "vidensbank"]
+    out = subprocess.run([*cmd, "search", "brandkadetter", "--json", "--index",
+                          str(corpus_index)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=600, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)[0]["doc_id"]
+    bad = subprocess.run([*cmd, "search", "job", "--index", str(corpus_index / "nope")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
 def test_search_json_contract(corpus_index: Path) -> None:
@@ -90,7 +98,8 @@ def test_ingest_reports_failures_and_exit_code(tmp_path: Path) -> None:
 
 
 def test_eval_prints_metrics_for_three_modes(corpus_index: Path) -> None:
-    out = run("eval", "--json", index=corpus_index)
+    questions = ROOT / "evals" / "questions.jsonl"
+    out = run("eval", "--json", "--questions", str(questions), index=corpus_index)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert set(result["modes"]) == {"dense", "bm25", "hybrid"}

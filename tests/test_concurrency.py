@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import qdrant_edge as qe
+from conftest import ARTICLES, ROOT
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.stores import shard_snapshot as snap
+from vidensbank.index.stores.base import ChunkPoint, SparseVec
+from vidensbank.index.stores.edge import EdgeStore
 
-from index import shard_snapshot as snap
-from index.config import Config
-from index.edge_store import EdgeStore
-from index.errors import IndexLockedError
-from index.kb import KnowledgeBase
-from index.store import ChunkPoint, SparseVec
-from tests.conftest import ARTICLES, ROOT
+from vidensbank.errors import IndexLockedError
 
 DIM = 8
 TIMEOUT = 300  # seconds: every process here is bounded
@@ -90,8 +90,8 @@ def test_edge_lets_one_handle_open_a_shard(tmp_path: Path) -> None:
 
 HOLD_WRITER = """
     import sys, time, pathlib
-    from index.config import Config
-    from index.kb import KnowledgeBase
+    from vidensbank.index.config import Config
+    from vidensbank.index.kb import KnowledgeBase
     kb = KnowledgeBase.open(Config(index_dir=pathlib.Path(sys.argv[1])), create=True)
     pathlib.Path(sys.argv[2]).touch()
     time.sleep(60)
@@ -105,7 +105,7 @@ def test_second_writer_is_refused_in_one_line(index_copy: Path, tmp_path: Path) 
         _wait_for(ready, holder)
         with pytest.raises(IndexLockedError, match="anden proces"):
             KnowledgeBase.open(Config(index_dir=index_copy), create=True)
-        out = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(ARTICLES),
+        out = subprocess.run([sys.executable, "-m", "vidensbank", "ingest", str(ARTICLES),
                               "--index", str(index_copy)], capture_output=True, text=True,
                              cwd=ROOT, timeout=TIMEOUT)
         assert out.returncode == 1 and "prøv igen om lidt" in out.stderr
@@ -121,7 +121,7 @@ def test_second_writer_is_refused_in_one_line(index_copy: Path, tmp_path: Path) 
 
 HOLD_EXCLUSIVE = """
     import sys, time, pathlib
-    from index.shard_snapshot import flocked
+    from vidensbank.index.stores.shard_snapshot import flocked
     with flocked(pathlib.Path(sys.argv[1]), exclusive=True, wait_s=5) as held:
         assert held
         pathlib.Path(sys.argv[2]).touch()
@@ -154,10 +154,10 @@ def test_reader_during_a_write_waits_then_says_busy(tmp_path: Path,
 
 READER = """
     import json, sys, time, pathlib
-    from index.config import Config
-    from index.errors import IndexLockedError
-    from index.kb import KnowledgeBase
-    from index.search import search
+    from vidensbank.index.config import Config
+    from vidensbank.errors import IndexLockedError
+    from vidensbank.index.kb import KnowledgeBase
+    from vidensbank.index.search import search
     index_dir, stop, log = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
     records = []
     while not stop.exists():
@@ -187,7 +187,7 @@ def test_readers_keep_reading_while_an_ingest_writes(index_copy: Path, tmp_path:
     try:
         time.sleep(3)
         started = time.time()
-        ingest = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(src), "--index",
+        ingest = subprocess.run([sys.executable, "-m", "vidensbank", "ingest", str(src), "--index",
                                  str(index_copy), "--json"], capture_output=True, text=True,
                                 cwd=ROOT, timeout=TIMEOUT)
         ended = time.time()

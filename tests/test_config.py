@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from vidensbank.index.config import Config
 
-from index.config import Config
-from index.errors import ConfigError
+from vidensbank.errors import ConfigError
 
 
 def test_defaults() -> None:

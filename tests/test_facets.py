@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ingest import schema
-from ingest.facets import (
+from vidensbank.ingest import schema
+from vidensbank.ingest.facets import (
     KOMMUNER,
     THEME_KEYWORDS,
     detect_doc_type,

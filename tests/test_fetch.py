@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from fixtures.make_agreement_pdf import make_agreement_pdf
 from fixtures.make_report import make_report
+from vidensbank.ingest import schema
+from vidensbank.ingest.agreement import PERIOD
+from vidensbank.ingest.fetch import doc_id_for_url, fetch_document, is_url, sniff_kind
 
-from ingest import schema
-from ingest.agreement import PERIOD
-from ingest.errors import IngestError
-from ingest.fetch import doc_id_for_url, fetch_document, is_url, sniff_kind
 from tests.test_cli import run
+from vidensbank.errors import IngestError
 
 NO_PROXY = {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 # A fictional article. Its <meta> names the wrong charset: the header's UTF-8 must win.

@@ -10,10 +10,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.schema import Document
-
-from index.chunking import chunk_document, paragraph_spans, window_spans
-from index.sentences import sentence_spans
-from ingest import schema
+from vidensbank.index.chunking import chunk_document, paragraph_spans, window_spans
+from vidensbank.index.sentences import sentence_spans
+from vidensbank.ingest import schema
 
 # Seeded and without an example database: the same examples on every machine and in CI.
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,

@@ -22,16 +22,16 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from conftest import ARTICLES
+from fixtures import make_report as report_module
+from fixtures.figures import record
+from fixtures.make_agreement import make_agreement
+from fixtures.mutate import mutate, mutate_xml, mutate_zip_member
+from vidensbank.index.chunking import chunk_document
+from vidensbank.index.ingest_one import enrich
+from vidensbank.ingest.readers import read_path
 
-from index.chunking import chunk_document
-from index.pipeline import enrich
-from ingest.errors import VidensbankError
-from ingest.readers import read_path
-from tests.conftest import ARTICLES
-from tests.fixtures import make_report as report_module
-from tests.fixtures.figures import record
-from tests.fixtures.make_agreement import make_agreement
-from tests.fixtures.mutate import mutate, mutate_xml, mutate_zip_member
+from vidensbank.errors import VidensbankError
 
 # Mutations per format in the default run (about 12 s here); the slow run tries SLOW_FACTOR times
 # as many, with other seeds.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from fixtures.generated_docs import (
     AGREEMENT_DOC_ID,
     REPORT_DOC_ID,
@@ -27,12 +28,11 @@ from fixtures.make_report import (
     make_image_pdf,
     make_truncated_pdf,
 )
+from vidensbank.index.citations import section_label
+from vidensbank.index.config import Config
+from vidensbank.index.evaluation import Question, evaluate, load_questions
+from vidensbank.index.kb import KnowledgeBase
 
-from index.config import Config
-from index.evaluation import Question, evaluate, load_questions
-from index.kb import KnowledgeBase
-from index.search import section_label
-from tests.conftest import ROOT
 from tests.test_cli import run
 
 pytestmark = pytest.mark.slow

@@ -17,17 +17,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from fixtures.figures import record
+from fixtures.index_check import clean_env
+from vidensbank.app import html_view, labels
+from vidensbank.app.cli import main
+from vidensbank.index.answer import answer
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import search
+from vidensbank.index.stores.docstore import DocStore
 
-from app import html_view, labels
-from app.cli import main
-from index.answer import answer
-from index.config import Config
-from index.docstore import DocStore
-from index.kb import KnowledgeBase
-from index.search import search
-from tests.conftest import ROOT
-from tests.fixtures.figures import record
-from tests.fixtures.index_check import clean_env
 from tests.test_interrupted_ingest import _cli
 
 SCRIPT = "<script>alert('xss')</script>"

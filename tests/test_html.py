@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from vidensbank.ingest import schema
+from vidensbank.ingest.html import parse_html, read_html
+from vidensbank.ingest.readers import read_path
 
-from ingest import schema
-from ingest.errors import IngestError
-from ingest.html import parse_html, read_html
-from ingest.readers import read_path
+from vidensbank.errors import IngestError
 
 ARTICLE_PAGE = """<!DOCTYPE html>
 <html lang="da"><head>

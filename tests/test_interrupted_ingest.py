@@ -18,14 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
-
-from index.config import Config
-from ingest.readers import doc_id_for
-from tests.conftest import CORPUS, ROOT
-from tests.fixtures.figures import record
-from tests.fixtures.index_check import check_index, clean_env, expected_docs
-from tests.fixtures.killpoints import POINTS
-from tests.fixtures.make_report import make_report
+from conftest import CORPUS, ROOT
+from fixtures.figures import record
+from fixtures.index_check import check_index, clean_env, expected_docs
+from fixtures.killpoints import POINTS
+from fixtures.make_report import make_report
+from vidensbank.index.config import Config
+from vidensbank.ingest.readers import doc_id_for
 
 SEED = 20261123
 KILLS = 6
@@ -36,7 +35,7 @@ RUN_TIMEOUT_S = 900
 
 def _cli() -> list[str]:
     script = Path(sys.executable).with_name("vidensbank")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "vidensbank"]
 
 
 def start_ingest(paths: list[Path], index: Path, prefix: list[str] | None = None

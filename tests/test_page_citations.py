@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
-from index.answer import Candidate, compose
-from index.search import Hit, format_citation, section_label
-from ingest import schema
+from vidensbank.index.answer import Candidate, compose
+from vidensbank.index.citations import format_citation, section_label
+from vidensbank.index.search import Hit
+from vidensbank.ingest import schema
+from vidensbank.ingest.layout import chunk_layout
 
 META = {schema.DOC_ID: "rapport", schema.TITLE: "Fremskudte indsatser", schema.SOURCE: "VIVE",
         schema.YEAR: 2023}
@@ -52,15 +53,16 @@ def test_quote_gets_the_page_where_it_starts_not_the_chunks() -> None:
     text = "Første sætning står på side 9. Anden sætning står på side 10."
     hit = _hit(text, 100)
     second = text.index("Anden")
-    layout = {schema.PAGE_SPANS: [[0, "8"], [90, "9"], [100 + second, "10"]],
-              schema.SECTION_SPANS: [[50, "3.2 Fremskudt jobcenter"], [100 + second, "4 Nyt"]]}
+    doc_layout = {schema.PAGE_SPANS: [[0, "8"], [90, "9"], [100 + second, "10"]],
+                  schema.SECTION_SPANS: [[50, "3.2 Fremskudt jobcenter"], [100 + second, "4 Nyt"]]}
+    # A point carries its chunk's layout (clipped at ingest): the quote is labelled from the hit.
+    hit = replace(hit, metadata={**META, **chunk_layout(doc_layout, 100, 100 + len(text))})
     chosen = [Candidate(2.0, hit, 100 + second, 100 + len(text)), Candidate(1.0, hit, 100, 130)]
-    cites = compose("?", chosen, [hit], lambda doc_id: layout).citations
+    cites = compose("?", chosen, [hit]).citations
     assert [(c.page, c.section) for c in cites] == [("10", "4 Nyt"),
                                                     ("9", "3.2 Fremskudt jobcenter")]
     assert cites[0].citation == "Fremskudte indsatser (VIVE, 2023), kap. 4 Nyt, s. 10"
     # Without layout spans (an article) the passage's own page and section stand.
-    article = replace(hit, page=None)
-    plain = compose("?", [Candidate(1.0, article, 100, 130)], [article], lambda doc_id: {
-        schema.PAGE_SPANS: [], schema.SECTION_SPANS: []}).citations
+    article = replace(hit, page=None, metadata=META)
+    plain = compose("?", [Candidate(1.0, article, 100, 130)], [article]).citations
     assert plain[0].page is None and plain[0].section == "3.2 Fremskudt jobcenter"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,11 @@ from hypothesis import strategies as st
 from llama_index.core.schema import Document
 from pypdf import PageObject
 from pypdf.errors import DependencyError
-
-from ingest import schema
-from ingest.errors import IngestError
-from ingest.pdf import page_labels, parse_pdf, read_pdf
-from ingest.pdf_text import (
+from vidensbank.ingest import schema
+from vidensbank.ingest.layout import label_at
+from vidensbank.ingest.pdf import parse_pdf, read_pdf
+from vidensbank.ingest.pdf_pages import page_labels
+from vidensbank.ingest.pdf_text import (
     Block,
     check_outline,
     clean_line,
@@ -34,8 +33,10 @@ from ingest.pdf_text import (
     join_lines,
     paragraphs,
 )
-from ingest.readers import read_path
-from ingest.report_meta import extract_report_meta, find_isbn, find_publisher
+from vidensbank.ingest.readers import read_path
+from vidensbank.ingest.report_meta import extract_report_meta, find_isbn, find_publisher
+
+from vidensbank.errors import IngestError
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +47,6 @@ def facts(tmp_path_factory: pytest.TempPathFactory) -> ReportFacts:
 @pytest.fixture(scope="module")
 def doc(facts: ReportFacts) -> Document:
     return read_pdf(facts["path"], "fiktiv-rapport")
-
-
-def label_at(spans: list[list], offset: int) -> str:
-    """The label of the span `offset` falls in (spans are [start, label], sorted by start)."""
-    index = bisect_right([start for start, _ in spans], offset) - 1
-    assert index >= 0, f"offset {offset} lies before the first span"
-    return spans[index][1]
 
 
 # --- the fictional report -------------------------------------------------------------------

@@ -6,13 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLES
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import ModelIdentity, check_same_model
+from vidensbank.index.kb import KnowledgeBase, write_lock
+from vidensbank.index.manifest import read_manifest, write_manifest
+from vidensbank.index.pipeline import ingest_paths
 
-from index.config import Config
-from index.embedding import ModelIdentity, check_same_model
-from index.errors import IndexLockedError, IndexNotFoundError, ModelMismatchError
-from index.kb import KnowledgeBase, read_manifest, write_lock, write_manifest
-from index.pipeline import ingest_paths
-from tests.conftest import ARTICLES
+from vidensbank.errors import IndexLockedError, IndexNotFoundError, ModelMismatchError
 
 
 def _open(index_dir: Path) -> KnowledgeBase:

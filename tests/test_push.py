@@ -14,18 +14,18 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from conftest import ROOT
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
+from vidensbank.app.cli import main
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.push import STATE_NAME, push, same_hits
+from vidensbank.index.search import search
+from vidensbank.index.stores.server import ServerStore
+from vidensbank.index.stores.server_docstore import MANIFEST_ID
 
-from app.cli import main
-from index.config import Config
-from index.errors import ModelMismatchError
-from index.kb import KnowledgeBase
-from index.push import STATE_NAME, push, same_hits
-from index.search import search
-from index.server_docstore import MANIFEST_ID
-from index.server_store import ServerStore
-from tests.conftest import ROOT
+from vidensbank.errors import ModelMismatchError
 
 
 def _config(index_dir: Path, tmp_path: Path, **kw: Any) -> Config:
@@ -35,7 +35,7 @@ def _config(index_dir: Path, tmp_path: Path, **kw: Any) -> Config:
 def test_push_moves_the_index_and_a_second_machine_uses_it(index_copy: Path,
                                                            tmp_path: Path) -> None:
     url = f"local:{tmp_path / 'qdrant'}"
-    out = subprocess.run([sys.executable, "-m", "app.cli", "push", "--index", str(index_copy),
+    out = subprocess.run([sys.executable, "-m", "vidensbank", "push", "--index", str(index_copy),
                           "--qdrant-url", url, "--json"], capture_output=True, text=True,
                          cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr
@@ -143,7 +143,7 @@ def test_server_refuses_an_index_of_another_model(index_copy: Path, tmp_path: Pa
       "--write-consistency", "2"], "write_consistency"),
 ])
 def test_push_user_errors_are_one_line(index_copy: Path, args: list[str], message: str) -> None:
-    out = subprocess.run([sys.executable, "-m", "app.cli", *args, "--index", str(index_copy)],
+    out = subprocess.run([sys.executable, "-m", "vidensbank", *args, "--index", str(index_copy)],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 1 and message in out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

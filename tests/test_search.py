@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from index.answer import answer
-from index.search import search
+from vidensbank.index.answer import answer
+from vidensbank.index.search import search
 
 KERNEDRIFT = "artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften"
 

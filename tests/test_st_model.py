@@ -12,17 +12,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from vidensbank.app.cli.evaluate import comparison_text
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import load_embedder
+from vidensbank.index.embedders.st_model import canonical_name, prefixes_for
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.manifest import read_manifest
+from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.reindex import reindex
+from vidensbank.index.search import search
 
-from app.cmd_eval import comparison_text
-from index.config import Config
-from index.embedding import load_embedder
-from index.errors import ConfigError, ModelMismatchError
-from index.kb import KnowledgeBase, read_manifest
-from index.pipeline import ingest_paths
-from index.reindex import reindex
-from index.search import search
-from index.st_embedding import canonical_name, prefixes_for
 from tests.test_cli import run
+from vidensbank.errors import ConfigError, ModelMismatchError
 
 MINILM = "all-MiniLM-L6-v2"
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from index.config import Config
-from index.edge_store import EdgeStore
-from index.embedding import load_embedder
-from index.kb import bm25_model, sparse_query
-from index.server_store import ServerStore
-from index.store import ChunkPoint, ScoredChunk, SparseVec, Store
-from tests.conftest import ROOT
+from conftest import ROOT
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import load_embedder
+from vidensbank.index.kb import bm25_model, sparse_query
+from vidensbank.index.stores.base import ChunkPoint, ScoredChunk, SparseVec, Store
+from vidensbank.index.stores.edge import EdgeStore
+from vidensbank.index.stores.server import ServerStore
 
 DIM = 8
 E = np.eye(DIM, dtype=np.float32)

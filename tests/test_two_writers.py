@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLES
+from fixtures.figures import record
+from fixtures.index_check import check_index, expected_docs
+from vidensbank.index.config import Config
 
-from index.config import Config
-from tests.conftest import ARTICLES
-from tests.fixtures.figures import record
-from tests.fixtures.index_check import check_index, expected_docs
 from tests.test_interrupted_ingest import RUN_TIMEOUT_S, SMALL_DOCS, start_ingest
 
 LONG_RUN = ["bl-strategisk-forum-partnerskaber.txt",

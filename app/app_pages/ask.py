@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from app import app_pages as P
-from app import html_view, labels, resources
-from app import ui_text as T
-from index.answer import Answer, Citation, answer
+from vidensbank.app import app_pages as P
+from vidensbank.app import html_view, labels, resources
+from vidensbank.app import ui_text as T
+from vidensbank.index.api import Answer, Citation
 
 INPUT_KEY = "ask_input"
 ASKED_KEY = "ask_asked"
@@ -46,7 +45,7 @@ def _result(question: str) -> Answer:
     if cached is not None and cached.question == question:
         return cached
     with st.spinner(T.ASK_SPINNER):
-        result = answer(resources.knowledge_base(), question)
+        result = resources.knowledge_base().ask(question)
     st.session_state[RESULT_KEY] = result
     return result
 

@@ -6,11 +6,12 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from vidensbank.app import resources, results
+from vidensbank.app import ui_text as T
+from vidensbank.index import api
+from vidensbank.index.api import Library
 
-from app import audit, resources, results
-from app import ui_text as T
-from index import evaluation
-from index.kb import KnowledgeBase
+from vidensbank.errors import VidensbankError
 
 RESULT_KEY = "eval_result"
 AUDIT_KEY = "eval_audit"
@@ -24,19 +25,17 @@ def decimal_comma(value: float) -> str:
     return f"{value:.3f}".replace(".", ",")
 
 
-def _run(kb: KnowledgeBase, questions: list[evaluation.Question]) -> None:
+def _run(library: Library, questions: list[Any]) -> None:
     bar = st.progress(0.0)
 
     def step(text: str) -> Any:
         return lambda done, total: bar.progress(done / total,
                                                 text=text.format(done=done, total=total))
 
-    result = evaluation.evaluate(kb, questions, on_progress=step(T.EVAL_PROGRESS))
-    usable = [q for q in questions if q.id not in set(result["missing_gold"])]
-    rows = audit.citation_audit(kb, usable, on_progress=step(T.EVAL_AUDIT_PROGRESS))
+    run = library.evaluate(questions, on_progress=step(T.EVAL_PROGRESS))
     bar.empty()
-    st.session_state[RESULT_KEY] = result
-    st.session_state[AUDIT_KEY] = rows
+    st.session_state[RESULT_KEY] = run.figures
+    st.session_state[AUDIT_KEY] = run.audit
 
 
 def _metrics(result: dict[str, Any]) -> None:
@@ -72,16 +71,16 @@ def _audit(rows: list[dict[str, Any]]) -> None:
 
 
 def main() -> None:
-    kb = resources.knowledge_base()
+    library = resources.knowledge_base()
     st.header(T.EVAL_HEADER)
     try:
-        questions = evaluation.load_questions(evaluation.DEFAULT_QUESTIONS)
-    except evaluation.VidensbankError as exc:
+        questions = api.default_questions()
+    except VidensbankError as exc:
         st.error(str(exc))
         return
     st.caption(T.EVAL_INTRO.format(n=len(questions)))
     if st.button(T.EVAL_BUTTON, type="primary"):
-        _run(kb, questions)
+        _run(library, questions)
     if RESULT_KEY in st.session_state:
         _metrics(st.session_state[RESULT_KEY])
         _audit(st.session_state[AUDIT_KEY])

@@ -5,33 +5,32 @@ from __future__ import annotations
 import html
 
 import streamlit as st
+from vidensbank.app import app_pages as P
+from vidensbank.app import html_view, labels, resources, results
+from vidensbank.app import ui_text as T
+from vidensbank.index.api import Hit, Library
+from vidensbank.index.config import SEARCH_MODES
 
-from app import app_pages as P
-from app import html_view, labels, resources, results
-from app import ui_text as T
-from index.config import SEARCH_MODES
-from index.kb import KnowledgeBase
-from index.search import Hit, search
-from index.store import Filters
+Filters = dict[str, list[object]]
 
 FACETS = ("doc_type", "kommuner", "boligomraader", "themes", "year")
 TOP_K_DEFAULT = 20
 TOP_K_MAX = 50
 
 
-def _facet_options(kb: KnowledgeBase, key: str) -> list[object]:
-    values = [value for value, _ in kb.store.facet(key, limit=500)]
+def _facet_options(library: Library, key: str) -> list[object]:
+    values = [value for value, _ in library.facets(key, limit=500)]
     if key == "year":
         return sorted(values, reverse=True)
     return sorted(values, key=labels.danish_key)
 
 
-def _filters(kb: KnowledgeBase) -> Filters:
+def _filters(library: Library) -> Filters:
     """Facet pickers in the sidebar; values come from the index itself."""
     filters: Filters = {}
     st.sidebar.subheader(T.SEARCH_FILTERS)
     for key in FACETS:
-        options = _facet_options(kb, key)
+        options = _facet_options(library, key)
         if not options:
             continue
         show = labels.doc_type_label if key == "doc_type" else str
@@ -74,13 +73,14 @@ def _hit(hit: Hit) -> None:
     st.html(html_view.text_block(html.escape(hit.text)))
     if st.button(T.SEARCH_OPEN_SOURCE, key=f"open_{hit.rank}", icon=T.ICON_OPEN):
         st.switch_page(P.SOURCES, query_params={
-            "doc_id": hit.doc_id, "start": str(hit.start_char), "end": str(hit.end_char)})
+            "doc_id": hit.doc_id, "start": str(hit.start_char), "end": str(hit.end_char),
+            "at": str(hit.window_start)})  # where the hit is labelled: its window's start
 
 
 def main() -> None:
-    kb = resources.knowledge_base()
+    library = resources.knowledge_base()
     st.header(T.SEARCH_HEADER)
-    filters = _filters(kb)
+    filters = _filters(library)
     top_k = st.sidebar.slider(T.SEARCH_TOP_K, 5, TOP_K_MAX, TOP_K_DEFAULT, step=5)
     query = st.text_input(T.SEARCH_INPUT, key="search_query", placeholder=T.SEARCH_PLACEHOLDER)
     mode = st.radio(T.SEARCH_MODE, SEARCH_MODES, format_func=T.SEARCH_MODES.get,
@@ -88,7 +88,7 @@ def main() -> None:
     if not query.strip():
         st.info(T.SEARCH_EMPTY)
         return
-    hits = search(kb, query, top_k=top_k, mode=mode, filters=filters or None)
+    hits = library.search(query, top_k=top_k, mode=mode, filters=filters or None)
     if not hits:
         st.warning(T.SEARCH_NONE)
         return

@@ -1,17 +1,18 @@
 """Kilder: the documents in the index, their metadata and text; a cited span shown and marked.
 
 Opened from a citation with query parameters doc_id, start and end (offsets in Document.text),
-so the link to a cited place survives a reload and can be shared.
+and `at` where the page and section are read (a search hit's window start; else `start`), so the
+link to a cited place survives a reload, can be shared, and names the page the other views name.
 """
 
 from __future__ import annotations
 
 import streamlit as st
-
-from app import html_view, labels, resources
-from app import ui_text as T
-from index.docstore import StoredDocument
-from ingest import schema
+from vidensbank.app import html_view, labels, resources
+from vidensbank.app import ui_text as T
+from vidensbank.index.api import DocumentView
+from vidensbank.ingest import schema
+from vidensbank.ingest.layout import place
 
 PICK_KEY = "sources_doc"
 
@@ -23,13 +24,21 @@ def _span_param() -> tuple[int, int] | None:
         return None
 
 
+def _label_offset(span: tuple[int, int]) -> int:
+    try:
+        at = int(st.query_params["at"])
+    except (KeyError, ValueError):
+        return span[0]
+    return at if span[0] <= at < span[1] else span[0]
+
+
 def _on_pick() -> None:
     # Another document picked by hand: the cited span belonged to the previous one.
     st.query_params.clear()
     st.query_params["doc_id"] = st.session_state[PICK_KEY]
 
 
-def _overview(docs: list[StoredDocument], expanded: bool) -> None:
+def _overview(docs: list[DocumentView], expanded: bool) -> None:
     rows = [{
         T.LABEL_TITLE: d.metadata.get(schema.TITLE) or d.doc_id,
         T.LABEL_TYPE: labels.doc_type_label(d.metadata.get(schema.DOC_TYPE)),
@@ -44,7 +53,7 @@ def _overview(docs: list[StoredDocument], expanded: bool) -> None:
         st.dataframe(rows, hide_index=True)
 
 
-def _metadata(doc: StoredDocument) -> None:
+def _metadata(doc: DocumentView) -> None:
     meta = doc.metadata
     fields = [(T.LABEL_DOC_ID, doc.doc_id), (T.LABEL_AUTHORS, meta.get(schema.AUTHORS)),
               (T.LABEL_KOMMUNER, meta.get(schema.KOMMUNER)),
@@ -57,11 +66,10 @@ def _metadata(doc: StoredDocument) -> None:
                 st.markdown(f"**{name}:** {labels.plain(labels.join_values(value))}")
 
 
-def _document(doc: StoredDocument, span: tuple[int, int] | None) -> None:
+def _document(doc: DocumentView, span: tuple[int, int] | None) -> None:
     meta = doc.metadata
-    start = span[0] if span else 0
-    page = labels.label_at(meta.get(schema.PAGE_SPANS), start) if span else None
-    section = labels.label_at(meta.get(schema.SECTION_SPANS), start) if span else None
+    where = place(meta, _label_offset(span)) if span else None
+    page, section = (where.page, where.section) if where else (None, None)
     st.subheader(labels.plain(meta.get(schema.TITLE) or doc.doc_id), anchor=False)
     st.caption(labels.plain(labels.meta_line(meta.get(schema.DOC_TYPE), meta.get(schema.SOURCE),
                                              meta.get(schema.DATE), page, section)))
@@ -79,9 +87,9 @@ def _document(doc: StoredDocument, span: tuple[int, int] | None) -> None:
 
 
 def main() -> None:
-    kb = resources.knowledge_base()
+    library = resources.knowledge_base()
     st.header(T.SOURCES_HEADER)
-    docs = kb.docs.list()
+    docs = library.documents()
     if not docs:
         st.info(T.SOURCES_EMPTY)
         return
@@ -95,7 +103,7 @@ def main() -> None:
     titles = {d.doc_id: d.metadata.get(schema.TITLE) or d.doc_id for d in docs}
     doc_id = st.selectbox(T.SOURCES_PICK, ids, format_func=titles.get, key=PICK_KEY,
                           on_change=_on_pick)
-    doc = kb.docs.get(doc_id)
+    doc = library.document(doc_id)
     if doc is None:  # removed since the list was read
         st.warning(T.SOURCES_UNKNOWN.format(doc_id=doc_id))
         return

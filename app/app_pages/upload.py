@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-
-from app import labels, resources, uploads
-from app import ui_text as T
-from index.pipeline import IngestReport
-from ingest.schema import DOC_TYPES
+from vidensbank.app import labels, resources, uploads
+from vidensbank.app import ui_text as T
+from vidensbank.index.api import IngestReport
+from vidensbank.ingest.schema import DOC_TYPES
 
 REPORT_KEY = "upload_report"
 
@@ -47,12 +46,12 @@ def _form() -> tuple[list[uploads.Upload], str, str | None, bool]:
 
 
 def _ingest(files: list[uploads.Upload], url: str, doc_type: str | None) -> IngestReport | None:
-    kb = resources.knowledge_base()
+    library = resources.knowledge_base()
     if url and not url.startswith(("http://", "https://")):
         st.error(T.UPLOAD_URL_INVALID)
         return None
     try:
-        return uploads.ingest_uploads(kb, files, urls=[url] if url else [], doc_type=doc_type,
+        return uploads.ingest_uploads(library, files, urls=[url] if url else [], doc_type=doc_type,
                                       on_progress=_progress())
     except uploads.VidensbankError as exc:  # e.g. another ingest holds the index
         st.error(str(exc))

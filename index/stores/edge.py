@@ -13,10 +13,8 @@ from typing import Any
 
 import numpy as np
 import qdrant_edge as qe
-
-from index import shard_snapshot as snap
-from index.errors import IndexLockedError, IndexNotFoundError
-from index.store import (
+from vidensbank.index.stores import shard_snapshot as snap
+from vidensbank.index.stores.base import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
@@ -28,6 +26,8 @@ from index.store import (
     ScoredChunk,
     SparseVec,
 )
+
+from vidensbank.errors import IndexLockedError, IndexNotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,8 @@ from typing import Any
 import numpy as np
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
-
-from index.config import Config
-from index.errors import IndexLockedError, IndexNotFoundError, ModelMismatchError
-from index.store import (
+from vidensbank.index.config import Config
+from vidensbank.index.stores.base import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
@@ -34,7 +32,13 @@ from index.store import (
     ScoredChunk,
     SparseVec,
 )
-from ingest.errors import VidensbankError
+
+from vidensbank.errors import (
+    IndexLockedError,
+    IndexNotFoundError,
+    ModelMismatchError,
+    VidensbankError,
+)
 
 log = logging.getLogger(__name__)
 

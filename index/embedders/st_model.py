@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.embeddings import BaseEmbedding
+from vidensbank.index.embedders.base import ModelIdentity
 
-from index.embedding import ModelIdentity
-from index.errors import ConfigError
+from vidensbank.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

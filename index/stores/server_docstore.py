@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from qdrant_client import models as qm
+from vidensbank.index.config import Config
+from vidensbank.index.manifest import read_manifest
+from vidensbank.index.stores.docstore import StoredDocument
+from vidensbank.index.stores.server import connect, release, server_call
 
-from index.config import Config
-from index.docstore import StoredDocument
-from index.errors import IndexNotFoundError, ModelMismatchError
-from index.kb import read_manifest
-from index.server_store import connect, release, server_call
+from vidensbank.errors import IndexNotFoundError, ModelMismatchError
 
 DOCUMENTS_SUFFIX = "_documents"
 KIND_DOCUMENT = "document"

@@ -3,40 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from app.cli import emit
-from index.config import Config
+from vidensbank.app.cli.common import add_cluster, emit, progress_bar
+from vidensbank.index import api
+from vidensbank.index.config import Config
+
+NAME = "push"
 
 
-def add_push_parser(sub: Any) -> argparse.ArgumentParser:
+def add_parser(sub: Any) -> argparse.ArgumentParser:
     p = sub.add_parser("push", help="flyt det indlejrede indeks til en Qdrant-server "
                                     "(ingen ny embedding; kan genoptages)")
     p.add_argument("--batch", type=int, default=256, help="punkter pr. skrivning (standard 256)")
     p.add_argument("--restart", action="store_true",
                    help="begynd forfra i stedet for at fortsætte en afbrudt push")
+    add_cluster(p)
     return p
-
-
-def _progress() -> Any:
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(done: int, total: int, label: str) -> None:
-        if label not in bars:
-            for bar in bars.values():
-                bar.close()
-            bars[label] = tqdm(total=total, unit=" " + label, file=sys.stderr, disable=None,
-                               dynamic_ncols=True)
-        bar = bars[label]
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return update
 
 
 def push_text(data: dict[str, Any]) -> str:
@@ -59,10 +42,8 @@ def push_text(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cmd_push(args: argparse.Namespace, config: Config) -> int:
-    from index.push import push
-
-    report = push(config, batch=args.batch, restart=args.restart,
-                  on_progress=None if args.json else _progress())
+def run(args: argparse.Namespace, config: Config) -> int:
+    report = api.push(config, batch=args.batch, restart=args.restart,
+                      on_progress=None if args.json else progress_bar(""))
     emit(args, report.as_dict(), push_text)
     return 0 if report.ok else 1

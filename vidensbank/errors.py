@@ -12,3 +12,18 @@ class IngestError(VidensbankError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+class IndexNotFoundError(VidensbankError):
+    """No index at the configured path."""
+
+
+class ModelMismatchError(VidensbankError):
+    """The index was built with another embedding model than the one configured."""
+
+
+class IndexLockedError(VidensbankError):
+    """Another process is writing to the index."""
+
+
+class ConfigError(VidensbankError):
+    """A configuration value is invalid."""

@@ -1,0 +1,117 @@
+"""`vidensbank eval [--model A --model B ...] [--llm URL]`: retrieval and citation quality.
+
+One model: the index as it is (the JSON keeps evaluate()'s keys, plus `citation_quality`).
+Several: one table; each model other than the index's own is judged on a temporary re-embedded
+copy of the index, so all see the same chunks. JSON: {"models": {...}}.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from vidensbank.app.cli.common import add_llm, emit
+from vidensbank.index import api
+from vidensbank.index.config import Config
+
+NAME = "eval"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p = sub.add_parser(NAME, help="Recall@5 og MRR@10 for dense, BM25 og hybrid",
+                       conflict_handler="resolve")  # its --model repeats (see add_model)
+    p.add_argument("--questions", type=Path)
+    add_llm(p)
+    return p
+
+
+def add_model(p: argparse.ArgumentParser) -> None:
+    """After the common options: here --model may be given several times."""
+    p.add_argument("--model", action="append", dest="models", metavar="NAME",
+                   help="embeddingmodel; gentag for at sammenligne modeller i én tabel")
+
+
+def eval_text(result: dict[str, Any]) -> str:
+    modes = result["modes"]
+    keys = list(next(iter(modes.values())))
+    lines = [f"{'':<8}" + "".join(f"{k:>12}" for k in keys)]
+    lines += [f"{m:<8}" + "".join(f"{v[k]:>12.3f}" for k in keys) for m, v in modes.items()]
+    c = result["citations"]
+    lines.append(f"\n{result['questions']} spørgsmål; citater ordret korrekte: "
+                 f"{c['exact']}/{c['total']}")
+    if result["missing_gold"]:
+        lines.append(f"Guld ikke fundet i indekset: {', '.join(result['missing_gold'])}")
+    lines += pages_text(result)
+    if result.get("not_indexed"):
+        lines.append(f"Ikke i indekset (udeladt): {len(result['not_indexed'])} spørgsmål")
+    if len(result.get("sets", {})) > 1:
+        lines += ["", "Pr. spørgsmålssæt (hybrid):", *sets_text(result["sets"])]
+    return "\n".join(lines)
+
+
+def pages_text(result: dict[str, Any]) -> list[str]:
+    pages = result.get("page_accuracy") or {}
+    top1, cited = pages.get("top1"), pages.get("citations")
+    if not top1 or not (top1["total"] or cited["total"]):
+        return []
+    return [f"Sidetal rigtige: top-1-træf {top1['correct']}/{top1['total']}, "
+            f"citater {cited['correct']}/{cited['total']}"]
+
+
+def sets_text(sets: dict[str, Any]) -> list[str]:
+    width = max(len(name) for name in sets) + 2
+    lines = [f"{'sæt':<{width}}{'spørgsmål':>10}{'ikke i indekset':>17}{'Recall@5':>10}"
+             f"{'MRR@10':>8}{'side top-1':>12}{'side citat':>12}"]
+    for name, s in sets.items():
+        hybrid, pages = s["modes"].get("hybrid", {}), s["page_accuracy"]
+        shown = [f"{hybrid[k]:.3f}" if s["questions"] and k in hybrid else "-"
+                 for k in ("Recall@5", "MRR@10")]
+        page = [f"{p['correct']}/{p['total']}" if p["total"] else "-"
+                for p in (pages["top1"], pages["citations"])]
+        lines.append(f"{name:<{width}}{s['questions']:>10}{len(s['not_indexed']):>17}"
+                     f"{shown[0]:>10}{shown[1]:>8}{page[0]:>12}{page[1]:>12}")
+    return lines
+
+
+ANSWER_MODES = {"extractive": "udtræk", "llm": "sprogmodel"}
+
+
+def retrieval_table(results: dict[str, Any]) -> list[str]:
+    keys = list(next(iter(next(iter(results.values()))["modes"].values())))
+    width = max(len(m) for m in results) + 2
+    lines = [f"{'model':<{width}}{'søgning':<9}" + "".join(f"{k:>11}" for k in keys)]
+    for model, result in results.items():
+        for mode, values in result["modes"].items():
+            lines.append(f"{model:<{width}}{mode:<9}" + "".join(f"{values[k]:>11.3f}"
+                                                                   for k in keys))
+    return lines
+
+
+def citation_table(results: dict[str, Any]) -> list[str]:
+    width = max(len(m) for m in results) + 2
+    lines = [f"{'model':<{width}}{'svar':<12}{'præcision':>11}{'recall':>9}{'sætninger':>11}"]
+    for model, result in results.items():
+        for mode, c in result["citation_quality"].items():
+            lines.append(f"{model:<{width}}{ANSWER_MODES.get(mode, mode):<12}"
+                         f"{c['precision']:>11.3f}{c['recall']:>9.3f}{c['sentences']:>11}")
+    return lines
+
+
+def comparison_text(results: dict[str, Any]) -> str:
+    first = next(iter(results.values()))
+    head = retrieval_table(results) if len(results) > 1 else [eval_text(first)]
+    return "\n".join([*head, "", "Citater (ALCE: præcision og recall pr. sætning):",
+                      *citation_table(results)])
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    # By default every evals/questions*.jsonl; each file is reported as its own set.
+    questions = api.load_questions(args.questions)
+    llm = api.make_llm(config) if config.llm_url else None
+    # Without --model the index is judged as it is (another configured model is refused).
+    results = api.evaluate_models(config, args.models or [config.model], questions, llm=llm,
+                                  copy_other=bool(args.models))
+    data = next(iter(results.values())) if len(results) == 1 else {"models": results}
+    emit(args, data, lambda _: comparison_text(results))
+    return 0

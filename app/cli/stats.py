@@ -1,0 +1,31 @@
+"""`vidensbank stats`: documents, chunks, model and size of the index."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from vidensbank.app.cli.common import emit
+from vidensbank.index.api import Library
+from vidensbank.index.config import Config
+
+NAME = "stats"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    return sub.add_parser(NAME, help="dokumenter, tekstbidder, model, indeks og størrelse")
+
+
+def stats_text(stats: dict[str, Any]) -> str:
+    rows = [("Indeks", stats["index"]), ("Dokumenter", stats["documents"]),
+            ("Tekstbidder", stats["chunks"]), ("Model", stats["model"]["name"]),
+            ("Dimensioner", stats["model"]["dim"]), ("Størrelse", f"{stats['size_mb']:.1f} MB")]
+    rows += [(f"  {k}", v) for k, v in stats["doc_types"].items()]
+    return "\n".join(f"{k:<14}{v}" for k, v in rows)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    with Library.open(config) as library:
+        stats = library.stats()
+    emit(args, stats.as_dict(), stats_text)
+    return 0

@@ -1,0 +1,206 @@
+"""The one door to an index. The CLI and the app call this and nothing else of `index/`.
+
+`Library.open(config)` opens an index; its methods answer with dataclasses that have `.as_dict()`
+(the JSON the CLI prints). Operations on a whole index rather than an open one (`evaluate_models`,
+`push`, `reindex`) are functions here too. Nothing outside `index/` touches a store or docstore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vidensbank.index import evaluation
+from vidensbank.index.answer import Answer, answer
+from vidensbank.index.citations import Citation, is_exact
+from vidensbank.index.config import Config
+from vidensbank.index.ingest_one import IngestReport
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.search import Hit, search
+from vidensbank.index.stores.base import Filters
+from vidensbank.ingest import schema
+
+from vidensbank.errors import VidensbankError
+
+__all__ = ["Answer", "Citation", "DocumentView", "EvalRun", "Hit", "IngestReport", "Library",
+           "Stats", "evaluate_models", "push", "reindex"]
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A stored document: its text (empty in listings) and metadata, layout spans included."""
+
+    doc_id: str
+    metadata: dict[str, Any]
+    text: str
+    chunks: int
+
+    @property
+    def title(self) -> str:
+        return self.metadata.get(schema.TITLE) or self.doc_id
+
+    def as_dict(self) -> dict[str, Any]:
+        meta = self.metadata
+        return {"doc_id": self.doc_id, "title": meta.get(schema.TITLE),
+                "source": meta.get(schema.SOURCE), "doc_type": meta.get(schema.DOC_TYPE),
+                "text": self.text, "metadata": meta}
+
+
+@dataclass(frozen=True)
+class Stats:
+    index: str
+    documents: int
+    chunks: int
+    points: int  # one per embedded window: several per chunk
+    model: dict[str, Any]
+    size_mb: float
+    doc_types: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class EvalRun:
+    """Figures of one evaluation, and one audit row per citation of the answers judged."""
+
+    figures: dict[str, Any]
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.figures
+
+
+def folder_size(path: Path) -> int:
+    # Blocks actually used: Qdrant preallocates sparse files far larger than their data.
+    return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file())
+
+
+@dataclass
+class Library:
+    """An open index: search, answers, documents, figures and ingest."""
+
+    kb: KnowledgeBase
+
+    @classmethod
+    def open(cls, config: Config, *, create: bool = False) -> Library:
+        return cls(KnowledgeBase.open(config, create=create))
+
+    @property
+    def config(self) -> Config:
+        return self.kb.config
+
+    @property
+    def index_dir(self) -> Path:
+        return self.kb.index_dir
+
+    def close(self) -> None:
+        self.kb.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Reading
+    def search(self, query: str, *, top_k: int | None = None, mode: str | None = None,
+               filters: Filters | None = None) -> list[Hit]:
+        return search(self.kb, query, top_k=top_k, mode=mode, filters=filters)
+
+    def ask(self, question: str, *, top_k: int | None = None,
+            filters: Filters | None = None) -> Answer:
+        return answer(self.kb, question, top_k=top_k, filters=filters)
+
+    def generate(self, question: str, *, llm: Any = None, top_k: int | None = None,
+                 filters: Filters | None = None) -> Any:
+        """A generated, checked answer (index.generate.GeneratedAnswer); needs an LLM URL."""
+        from vidensbank.index.generate import generate
+
+        return generate(self.kb, question, llm=llm, top_k=top_k, filters=filters)
+
+    def document(self, doc_id: str) -> DocumentView | None:
+        doc = self.kb.docs.get(doc_id)
+        return DocumentView(doc.doc_id, doc.metadata, doc.text, doc.chunks) if doc else None
+
+    def show(self, doc_id: str) -> DocumentView:
+        doc = self.document(doc_id)
+        if doc is None:
+            raise VidensbankError(f"intet dokument med id '{doc_id}' (se `vidensbank stats`)")
+        return doc
+
+    def documents(self) -> list[DocumentView]:
+        """Every document, without its text."""
+        return [DocumentView(d.doc_id, d.metadata, "", d.chunks) for d in self.kb.docs.list()]
+
+    def facets(self, key: str, *, limit: int = 100,
+               filters: Filters | None = None) -> list[tuple[Any, int]]:
+        return self.kb.store.facet(key, filters=filters, limit=limit)
+
+    def stats(self) -> Stats:
+        kb = self.kb
+        return Stats(str(kb.index_dir.resolve()), kb.docs.count(), kb.docs.chunk_count(),
+                     kb.store.count(), kb.manifest["model"], folder_size(kb.index_dir) / 1e6,
+                     dict(kb.store.facet("doc_type")))
+
+    def citation_is_exact(self, citation: Citation) -> bool:
+        """The quote stands at its offsets in the stored document, word for word."""
+        doc = self.kb.docs.get(citation.doc_id)
+        return bool(doc) and is_exact(doc.text, citation.start_char, citation.end_char,
+                                      citation.quote)
+
+    # Writing
+    def ingest(self, paths: Iterable[Path | str], *, doc_type: str | None = None,
+               on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+        return ingest_paths(self.kb, paths, doc_type=doc_type, on_progress=on_progress)
+
+    # Figures
+    def evaluate(self, questions: list[evaluation.Question], *,
+                 on_progress: Callable[[int, int], None] | None = None) -> EvalRun:
+        """Retrieval figures per mode and an audit of every citation; `answer` runs once per
+        question and both come from that one run."""
+        answers: dict[str, Answer] = {}
+        figures = evaluation.evaluate(self.kb, questions, on_progress=on_progress,
+                                      answers=answers)
+        return EvalRun(figures, evaluation.audit_rows(self.kb, questions, answers))
+
+
+def evaluate_models(config: Config, models: Sequence[str], questions: list[Any], *,
+                    llm: Any = None, copy_other: bool = True) -> dict[str, Any]:
+    """{model: figures}: retrieval and ALCE citation quality per embedding model."""
+    from vidensbank.index.compare_models import evaluate_models as run
+
+    return run(config, models, questions, llm=llm, copy_other=copy_other)
+
+
+def push(config: Config, **kwargs: Any) -> Any:
+    """Copy the embedded index to a Qdrant server (index.push.PushReport)."""
+    from vidensbank.index.push import push as run
+
+    return run(config, **kwargs)
+
+
+def reindex(config: Config, model: str, **kwargs: Any) -> Any:
+    """New vectors for the stored chunks with another model (index.reindex.ReindexReport)."""
+    from vidensbank.index.reindex import reindex as run
+
+    return run(config, model, **kwargs)
+
+
+def make_llm(config: Config) -> Any:
+    from vidensbank.index.generate import make_llm as make
+
+    return make(config)
+
+
+def default_questions() -> list[evaluation.Question]:
+    """The project's main question set (evals/questions.jsonl)."""
+    return evaluation.load_questions(evaluation.DEFAULT_QUESTIONS)
+
+
+def load_questions(path: Path | None = None) -> list[evaluation.Question]:
+    """One question file, or every evals/questions*.jsonl set when no path is given."""
+    return evaluation.load_questions(path) if path else evaluation.load_all_questions()

@@ -1,0 +1,7 @@
+"""`python -m vidensbank ...` is the `vidensbank` command."""
+
+import sys
+
+from vidensbank.app.cli import main
+
+sys.exit(main())
