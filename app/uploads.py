@@ -13,12 +13,13 @@ from types import ModuleType
 
 from vidensbank.app import ui_text as T
 from vidensbank.index.api import IngestReport, Library
-from vidensbank.ingest.readers import SUPPORTED_SUFFIXES
+from vidensbank.ingest import schema
+from vidensbank.ingest.readers import MAX_FILE_MB, SUPPORTED_SUFFIXES
 
 from vidensbank.errors import VidensbankError
 
 UPLOAD_DIR = "uploads"
-MAX_UPLOAD_MB = 50
+MAX_UPLOAD_MB = max(MAX_FILE_MB.values())  # the reader refuses each type over its own limit
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_STEM_CHARS = 100  # with two bytes per æ/ø/å still well under a file system's 255 bytes
 UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
@@ -102,3 +103,22 @@ def ingest_uploads(library: Library, uploads: list[Upload], *, urls: Sequence[st
     report.failed[:0] = refused
     return report
 
+
+def size_limits() -> str:
+    """'PDF 200 MB, DOCX 100 MB, TXT/MD/HTML/HTM 20 MB': each type's limit, as the reader has it."""
+    by_limit: dict[int, list[str]] = {}
+    for suffix, mb in MAX_FILE_MB.items():
+        by_limit.setdefault(mb, []).append(suffix.lstrip(".").upper())
+    return ", ".join(f"{'/'.join(kinds)} {mb} MB"
+                     for mb, kinds in sorted(by_limit.items(), reverse=True))
+
+
+def documents_from(library: Library, paths: Sequence[str]) -> list[tuple[str, str]]:
+    """(doc_id, title) of the documents read from these files or addresses, for links."""
+    wanted = set(paths)
+    found = []
+    for doc in library.documents():
+        places = {doc.metadata.get(schema.PATH), *(doc.metadata.get(schema.SOURCES) or [])}
+        if wanted & {str(p) for p in places if p}:
+            found.append((doc.doc_id, doc.metadata.get(schema.TITLE) or doc.doc_id))
+    return found

@@ -7,14 +7,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidensbank.index import evaluation
+from vidensbank.index import evaluation, query_log
 from vidensbank.index.answer import Answer, answer
 from vidensbank.index.citations import Citation, is_exact
+from vidensbank.index.compare import Comparison, PlaceRow, compare
 from vidensbank.index.config import Config
 from vidensbank.index.ingest_one import IngestReport
 from vidensbank.index.kb import KnowledgeBase
@@ -25,8 +27,8 @@ from vidensbank.ingest import schema
 
 from vidensbank.errors import VidensbankError
 
-__all__ = ["Answer", "Citation", "DocumentView", "EvalRun", "Hit", "IngestReport", "Library",
-           "Stats", "evaluate_models", "push", "reindex"]
+__all__ = ["Answer", "Citation", "Comparison", "DocumentView", "EvalRun", "Hit", "IngestReport",
+           "Library", "PlaceRow", "Stats", "evaluate_models", "push", "reindex"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Stats:
     points: int  # one per embedded window: several per chunk
     model: dict[str, Any]
     size_mb: float
-    doc_types: dict[str, int]
+    doc_types: dict[str, int]  # documents per type
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -107,14 +109,21 @@ class Library:
         self.close()
 
     # Reading
+    @query_log.logged("search")
     def search(self, query: str, *, top_k: int | None = None, mode: str | None = None,
                filters: Filters | None = None) -> list[Hit]:
         return search(self.kb, query, top_k=top_k, mode=mode, filters=filters)
 
+    @query_log.logged("ask")
     def ask(self, question: str, *, top_k: int | None = None,
             filters: Filters | None = None) -> Answer:
         return answer(self.kb, question, top_k=top_k, filters=filters)
 
+    def compare(self, question: str, *, filters: Filters | None = None) -> Comparison:
+        """The question answered per place: a row per kommune/boligområde with its quotes."""
+        return compare(self.kb, question, filters=filters)
+
+    @query_log.logged("generate")
     def generate(self, question: str, *, llm: Any = None, top_k: int | None = None,
                  filters: Filters | None = None) -> Any:
         """A generated, checked answer (index.generate.GeneratedAnswer); needs an LLM URL."""
@@ -144,7 +153,7 @@ class Library:
         kb = self.kb
         return Stats(str(kb.index_dir.resolve()), kb.docs.count(), kb.docs.chunk_count(),
                      kb.store.count(), kb.manifest["model"], folder_size(kb.index_dir) / 1e6,
-                     dict(kb.store.facet("doc_type")))
+                     dict(Counter(str(d.metadata.get("doc_type")) for d in kb.docs.list())))
 
     def citation_is_exact(self, citation: Citation) -> bool:
         """The quote stands at its offsets in the stored document, word for word."""
@@ -169,11 +178,13 @@ class Library:
 
 
 def evaluate_models(config: Config, models: Sequence[str], questions: list[Any], *,
-                    llm: Any = None, copy_other: bool = True) -> dict[str, Any]:
-    """{model: figures}: retrieval and ALCE citation quality per embedding model."""
+                    llm: Any = None, copy_other: bool = True,
+                    extra: Sequence[Path] = ()) -> dict[str, Any]:
+    """{model: figures}: retrieval and ALCE citation quality per embedding model; with `extra`
+    folders also on a temporary copy of the index with them ingested (under "with")."""
     from vidensbank.index.compare_models import evaluate_models as run
 
-    return run(config, models, questions, llm=llm, copy_other=copy_other)
+    return run(config, models, questions, llm=llm, copy_other=copy_other, extra=extra)
 
 
 def push(config: Config, **kwargs: Any) -> Any:
@@ -188,6 +199,11 @@ def reindex(config: Config, model: str, **kwargs: Any) -> Any:
     from vidensbank.index.reindex import reindex as run
 
     return run(config, model, **kwargs)
+
+
+def configure_logging(level: str | None) -> None:
+    """vidensbank's log lines (one per question at INFO) to stderr from `level` up."""
+    query_log.configure(level)
 
 
 def make_llm(config: Config) -> Any:

@@ -24,9 +24,17 @@ from llama_index.core.schema import Document
 from vidensbank.index.chunking import chunk_document
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import load_embedder
-from vidensbank.index.ingest_one import IngestReport, enrich, ingest_file
+from vidensbank.index.identity import EMBEDS, Decision, Registry, set_id, source_key
+from vidensbank.index.ingest_one import (
+    IngestReport,
+    embed_document,
+    enrich,
+    ingest_file,
+    note,
+    write_record,
+)
 from vidensbank.index.kb import KnowledgeBase, bm25_model
-from vidensbank.index.points import record_hash, to_points
+from vidensbank.index.points import to_points
 from vidensbank.index.stores.base import ChunkPoint
 from vidensbank.ingest import schema
 from vidensbank.ingest.readers import read_path
@@ -36,7 +44,7 @@ from vidensbank.errors import IngestError, VidensbankError
 log = logging.getLogger(__name__)
 
 WRITE_BATCH = 512  # points per upsert; the records follow each batch
-_WORKER: dict[str, Any] = {}  # per worker process: its embedder, BM25 model and known hashes
+_WORKER: dict[str, Any] = {}  # per worker process: its embedder, BM25 model and the registry
 
 
 @dataclass
@@ -52,15 +60,15 @@ class WorkerKB:
 class Prepared:
     path: str
     doc: Document | None = None
-    digest: str = ""
+    base_id: str = ""  # the id from the file name, before the registry decided
+    decision: Decision | None = None
     points: list[ChunkPoint] = field(default_factory=list)
     chunks: int = 0
-    skipped: bool = False
     failure: str | None = None
     seconds: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "embed": 0.0})
 
 
-def _init_worker(config: Config, known: dict[str, str], threads: int) -> None:
+def _init_worker(config: Config, known: Registry, threads: int) -> None:
     # Before the model loads: the C engine reads OMP_NUM_THREADS once, when it starts.
     os.environ["OMP_NUM_THREADS"] = str(threads)
     _WORKER["kb"] = WorkerKB(config, load_embedder(config.model, config.device), bm25_model())
@@ -68,10 +76,11 @@ def _init_worker(config: Config, known: dict[str, str], threads: int) -> None:
 
 
 def prepare(path: str, doc_type: str | None) -> Prepared:
-    """Read, chunk and embed one file in a worker; an unchanged document is not embedded."""
+    """Read, chunk and embed one file in a worker; an unchanged document is not embedded.
+    The id is decided on the index as it was at the start; the parent checks it in order."""
     out, clock = Prepared(path), time.perf_counter()
     try:
-        doc = read_path(Path(path), doc_type=doc_type)
+        doc = read_path(Path(path), doc_type=doc_type, ocr=_WORKER["kb"].config.ocr)
         enrich(doc)
     except VidensbankError as exc:
         out.failure = exc.reason if isinstance(exc, IngestError) else str(exc)
@@ -83,9 +92,9 @@ def prepare(path: str, doc_type: str | None) -> Prepared:
     finally:
         out.seconds["parse"] = time.perf_counter() - clock
     doc.metadata[schema.PATH] = path
-    out.doc, out.digest = doc, record_hash(doc)
-    if _WORKER["known"].get(doc.id_) == out.digest:
-        out.skipped = True
+    out.doc, out.base_id = doc, doc.id_
+    out.decision = _WORKER["known"].resolve(doc, source_key(path))
+    if out.decision.action not in EMBEDS:
         return out
     clock = time.perf_counter()
     kb = _WORKER["kb"]
@@ -112,27 +121,25 @@ def _in_order(pool: ProcessPoolExecutor, files: list[Path], doc_type: str | None
         yield result
 
 
-def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport, *,
-                    doc_type: str | None, workers: int,
+def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport,
+                    registry: Registry, *, doc_type: str | None, workers: int,
                     on_progress: Callable[[int, int, str], None] | None) -> None:
     """Fill `report` as the sequential loop in pipeline would."""
-    known = {d.doc_id: d.content_hash for d in kb.docs.list()}
     threads = max(1, (os.cpu_count() or 1) // workers)
     # spawn, not fork: the parent holds a Qdrant shard and model threads that must not be forked.
     context = multiprocessing.get_context("spawn")
-    seen: dict[str, str] = {}
     batch: list[Prepared] = []
     done = 0
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(kb.config, known, threads)) as pool:
+                                 initargs=(kb.config, registry, threads)) as pool:
             for item in _in_order(pool, files, doc_type, window=2 * workers):
                 if on_progress:
                     on_progress(done, len(files), Path(item.path).name)
                 done += 1
                 for key in ("parse", "embed"):
                     report.seconds[key] += item.seconds[key]
-                if _accept(item, seen, report):
+                if _accept(kb, item, registry, report):
                     batch.append(item)
                 if sum(len(p.points) for p in batch) >= WRITE_BATCH:
                     write_batch(kb, batch, report)
@@ -143,21 +150,24 @@ def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport, 
                     len(files) - done)
     write_batch(kb, batch, report)
     for path in files[done:]:
-        ingest_file(kb, path, doc_type, seen, report)
+        ingest_file(kb, path, doc_type, registry, report)
 
 
-def _accept(item: Prepared, seen: dict[str, str], report: IngestReport) -> bool:
-    if item.failure is not None or item.doc is None:
+def _accept(kb: KnowledgeBase, item: Prepared, registry: Registry,
+            report: IngestReport) -> bool:
+    """Decide again on the registry as it now is (files before this one in the run count); in
+    the rare case the worker guessed another id (two new files with one name), embed here."""
+    if item.failure is not None or item.doc is None or item.decision is None:
         report.failed.append((item.path, item.failure or "ukendt fejl"))
         return False
-    doc_id = item.doc.id_
-    if doc_id in seen:
-        report.failed.append((item.path, f"samme dokument-id '{doc_id}' som {seen[doc_id]}"))
-        return False
-    seen[doc_id] = item.path
-    if item.skipped:
-        report.skipped.append(item.path)
-        return False
+    doc, guess = item.doc, item.decision
+    set_id(doc, item.base_id)
+    item.decision = decision = registry.resolve(doc, source_key(item.path))
+    if decision.action in EMBEDS and (guess.action not in EMBEDS or guess.doc_id != doc.id_):
+        item.points, item.chunks = embed_document(kb, doc, report)
+    elif decision.action not in EMBEDS:
+        item.points, item.chunks = [], 0
+    registry.commit(decision, doc.metadata[schema.CONTENT_HASH])
     return True
 
 
@@ -167,12 +177,11 @@ def write_batch(kb: KnowledgeBase, batch: list[Prepared], report: IngestReport) 
         return
     clock = time.perf_counter()
     for item in batch:
-        kb.store.delete_doc(item.doc.id_)  # type: ignore[union-attr]
+        if item.decision is not None and item.decision.action in EMBEDS:
+            kb.store.delete_doc(item.decision.doc_id)
     kb.store.upsert([p for item in batch for p in item.points])
     for item in batch:
-        doc = item.doc
-        assert doc is not None
-        kb.docs.put(doc.id_, item.digest, doc.metadata, doc.text, item.chunks)
-        report.ingested.append(item.path)
-        report.chunks += item.chunks
+        assert item.doc is not None and item.decision is not None
+        write_record(kb, item.decision, item.doc, item.chunks)
+        note(report, item.decision, item.path, item.chunks)
     report.seconds["write"] += time.perf_counter() - clock

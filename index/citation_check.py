@@ -86,6 +86,7 @@ class SentenceCheck:
     score: float | None  # joint support by all cited passages
     problems: list[str] = field(default_factory=list)
     verdicts: list[CitationVerdict] = field(default_factory=list)
+    quote: str | None = None  # structured output: the passage sentence the model copied
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

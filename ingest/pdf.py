@@ -16,6 +16,7 @@ from llama_index.core.schema import Document
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 from vidensbank.ingest import schema
+from vidensbank.ingest.ocr import add_ocr_text
 from vidensbank.ingest.pdf_pages import (
     furniture_keys,
     page_labels,
@@ -40,10 +41,6 @@ log = logging.getLogger(__name__)
 
 # Cover and colophon come before the table of contents; without one, this many pages.
 FRONT_PAGES = 2
-# A page with fewer letters than this has no usable text layer.
-MIN_PAGE_LETTERS = 20
-# Below this share of pages with text the PDF is treated as a scan, not as a report with figures.
-MIN_TEXT_PAGE_SHARE = 0.2
 
 # pypdf decrypts AES (also of PDFs that open without a password) only with a crypto package.
 NO_AES = (
@@ -53,23 +50,25 @@ NO_AES = (
 Span = list[int | str]
 
 
-def read_pdf(path: Path, doc_id: str) -> Document:
-    """Read a report PDF from disk. Raises IngestError for unreadable, encrypted or scanned PDFs."""
+def read_pdf(path: Path, doc_id: str, *, ocr: str = "auto") -> Document:
+    """Read a report PDF from disk; scanned pages are recognised (ingest.ocr) unless ocr is
+    "never". Raises IngestError for unreadable or encrypted PDFs and for PDFs without text."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(str(path), f"filen kunne ikke læses ({exc.strerror or exc})") from None
-    return parse_pdf(data, doc_id=doc_id, path=str(path))
+    return parse_pdf(data, doc_id=doc_id, path=str(path), ocr=ocr)
 
 
 def parse_pdf(
-    data: bytes, *, doc_id: str, path: str | None = None, url: str | None = None
+    data: bytes, *, doc_id: str, path: str | None = None, url: str | None = None,
+    ocr: str = "auto",
 ) -> Document:
     """A Document of doc_type "rapport" from PDF bytes (read from disk or fetched from a URL)."""
     source = path or url or doc_id
     reader = _open(data, source)
-    texts = _page_texts(reader, source)
-    _require_text_layer(texts, source)
+    texts, ocr_meta = add_ocr_text(data, reader, _page_texts(reader, source), mode=ocr,
+                                   source=source)
     pages = [[clean_line(line) for line in text.splitlines()] for text in texts]
     furniture = furniture_keys(pages)
     labels, numbers = page_labels(pages, furniture, _defined_labels(reader))
@@ -89,6 +88,7 @@ def parse_pdf(
         extra={
             schema.YEAR: meta.year, "subtitle": meta.subtitle, "publisher": meta.publisher,
             "isbn": meta.isbn, schema.PAGE_SPANS: page_spans, schema.SECTION_SPANS: section_spans,
+            **ocr_meta,
         },
     )
 
@@ -97,10 +97,12 @@ def _open(data: bytes, source: str) -> PdfReader:
     if not data:
         raise IngestError(source, "filen er tom")
     if b"%PDF-" not in data[:1024]:
-        raise IngestError(source, "filen er ikke en PDF (mangler %PDF-hovedet)")
+        raise IngestError(source, "filen er ikke en PDF: den er nok en anden slags fil, der har "
+                                  "fået endelsen .pdf, eller den er beskadiget")
     # pypdf reads past a cut-off end in lenient mode; a missing end marker means lost pages.
     if b"%%EOF" not in data[-2048:]:
-        raise IngestError(source, "PDF'en er afkortet eller beskadiget (slutmarkøren mangler)")
+        raise IngestError(source, "PDF'en er ufuldstændig: filen slutter for tidligt (måske ikke "
+                                  "hentet helt) eller er beskadiget")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -134,18 +136,6 @@ def _page_texts(reader: PdfReader, source: str) -> list[str]:
     if failed == len(texts):
         raise IngestError(source, "PDF'en er beskadiget: ingen af siderne kunne læses")
     return texts
-
-
-def _require_text_layer(texts: list[str], source: str) -> None:
-    with_text = sum(1 for t in texts if sum(c.isalpha() for c in t) >= MIN_PAGE_LETTERS)
-    if with_text == 0 or with_text < len(texts) * MIN_TEXT_PAGE_SHARE:
-        raise IngestError(
-            source,
-            f"PDF'en har intet tekstlag (skannet?) – kun {with_text} af {len(texts)} sider har "
-            "tekst; kør tekstgenkendelse (OCR, fx ocrmypdf) og prøv igen",
-        )
-    if with_text < len(texts):
-        log.info("%s: %d af %d sider har ingen tekst", source, len(texts) - with_text, len(texts))
 
 
 def _defined_labels(reader: PdfReader) -> list[str] | None:

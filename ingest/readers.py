@@ -6,6 +6,7 @@ title, authors, doc_type ...): the way to give documents metadata their text doe
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -36,7 +37,7 @@ SIDECAR_KEYS = {
 Reader = Callable[[Path, str], Document]
 
 
-def _reader_for(suffix: str) -> Reader:
+def _reader_for(suffix: str, ocr: str = "auto") -> Reader:
     # Imported lazily: a PDF batch need not load the HTML stack, and vice versa.
     if suffix in (".txt", ".md"):
         from vidensbank.ingest.article import read_article_text
@@ -49,7 +50,7 @@ def _reader_for(suffix: str) -> Reader:
     if suffix == ".pdf":
         from vidensbank.ingest.pdf import read_pdf
 
-        return read_pdf
+        return functools.partial(read_pdf, ocr=ocr)
     if suffix == ".docx":
         from vidensbank.ingest.docx import read_docx
 
@@ -58,7 +59,8 @@ def _reader_for(suffix: str) -> Reader:
 
 
 def doc_id_for(path: Path) -> str:
-    """Stable, readable id from the file name, so a changed file replaces its old version."""
+    """Readable id from the file name; index/identity.py adds a content hash where two
+    different documents share a name."""
     return schema.slugify(path.stem)
 
 
@@ -66,14 +68,15 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.endswith(SIDECAR_SUFFIX)
 
 
-def read_path(path: Path, *, doc_type: str | None = None) -> Document:
-    """Read one file into a Document. Raises IngestError with a one-line reason."""
+def read_path(path: Path, *, doc_type: str | None = None, ocr: str = "auto") -> Document:
+    """Read one file into a Document. Raises IngestError with a one-line reason. `ocr`: which
+    scanned PDF pages to recognise (ingest.ocr: auto, always, never)."""
     if not path.exists():
         raise IngestError(str(path), "filen findes ikke")
     if not path.is_file():
         raise IngestError(str(path), "er ikke en fil")
     try:
-        reader = _reader_for(path.suffix.lower())
+        reader = _reader_for(path.suffix.lower(), ocr)
     except IngestError as exc:
         raise IngestError(str(path), exc.reason) from None
     check_file_size(path)

@@ -129,6 +129,7 @@ def test_ask_open_source_upload_and_search(server: str, browser: Browser, test_o
     assert marks >= len(titles) >= 1
     assert len(set(titles)) >= 2, f"{marks} citater fra {len(set(titles))} dokument(er): {titles}"
 
+    compare_places(page, test_output)
     quote = page.evaluate(FIRST_QUOTE_JS)
     page.get_by_role("button", name=T.ASK_OPEN_SOURCE.format(n=1)).click()
     page.wait_for_url(re.compile(r"/kilder\?.*doc_id="), timeout=UI_TIMEOUT_MS)
@@ -141,6 +142,23 @@ def test_ask_open_source_upload_and_search(server: str, browser: Browser, test_o
 
     upload_script_document(page, server, test_output)
     document_text_is_not_html(page, server, test_output)
+
+
+def compare_places(page: Page, test_output: Path) -> None:
+    """"Sammenlign steder": a table, one row per place, each with a quote and its [n]."""
+    page.get_by_text(T.COMPARE_TOGGLE, exact=True).click()
+    table = page.get_by_test_id("stTable")
+    table.wait_for(timeout=UI_TIMEOUT_MS)
+    header = table.locator("thead th").all_inner_texts()
+    assert T.COMPARE_COLUMNS["quotes"] in header, header
+    places = table.locator("tbody th").all_inner_texts()
+    assert len(set(places)) >= 3, places
+    assert all(re.search(r"» \[\d+\]", row) for row in table.locator("tbody tr").all_inner_texts())
+    page.get_by_role("button", name=T.COMPARE_EXPORT).wait_for(timeout=UI_TIMEOUT_MS)
+    snapshot(page, test_output / "app-sammenlign.png")
+    page.get_by_text(T.COMPARE_TOGGLE, exact=True).click()  # back to the answer
+    page.get_by_text(T.ASK_CITED, exact=True).wait_for(timeout=UI_TIMEOUT_MS)
+    page.locator("mark").first.wait_for(timeout=UI_TIMEOUT_MS)
 
 
 def upload_script_document(page: Page, server: str, test_output: Path) -> None:

@@ -126,6 +126,29 @@ def test_citation_opens_source_at_the_cited_place(app_env: Path) -> None:
     assert any(mark + html.escape(first.quote) + "</mark>" in b for b in html_bodies(at))
 
 
+def test_compare_places_shows_a_table_and_csv(app_env: Path) -> None:
+    at = ask_example(AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT))
+    at.toggle(key="ask_compare").set_value(True).run()
+    assert not at.exception
+    result = at.session_state["ask_compare_result"]
+    assert len({r.place for r in result.rows}) >= 3
+    table = at.table[0].value
+    assert list(table.index) == [r.place for r in result.rows]
+    assert list(table.columns) == list(T.COMPARE_COLUMNS.values())[1:]
+    first = result.rows[0].citations[0]
+    assert f"«{first.quote}» [1]" in table.iloc[0][T.COMPARE_COLUMNS["quotes"]]
+    assert T.COMPARE_EXPORT in [b.label for b in at.get("download_button")]
+
+
+def test_offtopic_question_is_refused_on_ask_page(app_env: Path) -> None:
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT).run()
+    at.text_input(key="ask_input").input("asdfgh qwerty")
+    at.button[0].click().run()
+    result = at.session_state["ask_result"]
+    assert result.refused and not result.citations
+    assert any("ikke noget svar" in body for body in html_bodies(at))
+
+
 # --- Kilder ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("span", "warning"), [
@@ -174,7 +197,8 @@ def test_search_groups_passages_by_document(app_env: Path) -> None:
     hits = shared_kb().search("samarbejde med jobcentret", top_k=20)
     groups = results.group_by_document(hits)
     assert len(groups) >= 2 and sum(len(g.hits) for g in groups) == len(hits)
-    summary = T.SEARCH_SUMMARY.format(hits=len(hits), docs=len(groups))
+    summary = T.SEARCH_SUMMARY.format(hits=labels.count(len(hits), T.PASSAGES),
+                                      docs=labels.count(len(groups), T.DOCUMENTS))
     assert summary in [m.value for m in at.markdown]
     headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
     assert len(headings) == len(groups)
@@ -198,8 +222,9 @@ def test_search_facets_filter_results(app_env: Path, key: str, value: str) -> No
     assert hits and all(value in (h.metadata.get(key) if isinstance(h.metadata.get(key), list)
                                   else [h.metadata.get(key)]) for h in hits)
     assert T.SEARCH_SUMMARY.format(
-        hits=len(hits), docs=len(results.group_by_document(hits))) in [m.value
-                                                                      for m in at.markdown]
+        hits=labels.count(len(hits), T.PASSAGES),
+        docs=labels.count(len(results.group_by_document(hits)), T.DOCUMENTS)) in [
+            m.value for m in at.markdown]
 
 
 def test_export_csv_and_json(app_env: Path) -> None:
@@ -355,6 +380,12 @@ def test_evaluation_page_metrics_and_audit(app_env: Path, tmp_path: Path,
     assert metric == [T.EVAL_EXACT_VALUE.format(**result["citations"])]
     assert list(at.dataframe[1].value.columns) == list(T.AUDIT_COLUMNS.values())
     assert T.EVAL_AUDIT_EXPORT in [b.label for b in at.get("download_button")]
+    shown = {m.label: m.value for m in at.metric}
+    recall = f"{result['answers']['answer_recall']:.3f}".replace(".", ",")
+    assert shown[T.EVAL_ANSWER_LABELS["answer_recall"]] == recall
+    refusal = result["refusal"]["offtopic"]
+    assert refusal["total"] >= 30
+    assert shown[T.EVAL_REFUSAL_OFFTOPIC] == T.EVAL_REFUSAL_VALUE.format(**refusal)
 
 
 # --- Errors ----------------------------------------------------------------------------------

@@ -33,13 +33,13 @@ def test_two_workers_write_what_one_process_writes(corpus_index: Path, tmp_path:
     for name in SMALL:  # with their sidecars: the metadata is part of the point ids
         for path in ARTICLES.glob(f"{name}.txt*"):
             shutil.copy(path, src / path.name)
-    shutil.copy(ARTICLES / f"{SMALL[1]}.txt", src / "zz" / f"{SMALL[1]}.txt")  # same doc id
+    copy = src / "zz" / f"{SMALL[1]}.txt"
+    shutil.copy(ARTICLES / f"{SMALL[1]}.txt", copy)  # same text: a second source, one document
     (src / "tom.txt").write_text("")
     kb = KnowledgeBase.open(Config(index_dir=tmp_path / "idx", workers=2), create=True)
     report = ingest_paths(kb, [src])
     assert [Path(p).name for p in report.ingested] == [f"{n}.txt" for n in SMALL]
-    reasons = [r for _, r in report.failed]
-    assert len(reasons) == 2 and any("samme dokument-id" in r for r in reasons)
+    assert report.linked == [(str(copy), SMALL[1])] and len(report.failed) == 1
     reference = KnowledgeBase.open(Config(index_dir=corpus_index))
     try:
         for doc_id in SMALL:
@@ -54,7 +54,7 @@ def test_two_workers_write_what_one_process_writes(corpus_index: Path, tmp_path:
                                                                 ref.chunks)
         assert report.chunks == sum(kb.docs.get(d).chunks for d in SMALL)  # type: ignore[union-attr]
         again = ingest_paths(kb, [src])
-        assert again.ingested == [] and len(again.skipped) == 2 and again.chunks == 0
+        assert again.ingested == [] and len(again.skipped) == 3 and again.chunks == 0
     finally:
         reference.close()
         kb.close()

@@ -141,10 +141,12 @@ def test_unknown_model_falls_back_to_stem_overlap(corpus_kb: KnowledgeBase) -> N
 
 
 @contextlib.contextmanager
-def chat_server(completion: str) -> Iterator[tuple[str, list[dict]]]:
+def chat_server(completion: str, *, reject_schema: bool = False
+                ) -> Iterator[tuple[str, list[dict]]]:
     """A protocol stand-in for an OpenAI-compatible server, not a model: POST
     /v1/chat/completions answers every request with `completion`. Bound to 127.0.0.1 on a free
-    port, serves at most 20 requests, and is shut down when the block ends."""
+    port, serves at most 20 requests, and is shut down when the block ends. `reject_schema`:
+    a request with `response_format` gets 400, as from a server without structured output."""
     requests: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -153,6 +155,9 @@ def chat_server(completion: str) -> Iterator[tuple[str, list[dict]]]:
             requests.append({"path": self.path, **body})
             if len(requests) > 20 or self.path != "/v1/chat/completions":
                 self.send_error(404)
+                return
+            if reject_schema and "response_format" in body:
+                self.send_error(400, "response_format not supported")
                 return
             reply = json.dumps({
                 "id": "stand-in", "object": "chat.completion", "created": 0,
@@ -188,14 +193,19 @@ def test_generate_checks_every_sentence(corpus_kb: KnowledgeBase) -> None:
     text, n = faulty_answer(hits)
     with chat_server(text) as (url, requests):
         llm = make_llm(replace(corpus_kb.config, llm_url=url, llm_model="lokal"))
-        result = generate(corpus_kb, QUESTION, llm=llm)
+        result = generate(corpus_kb, QUESTION, llm=llm, constrained=False)
     assert len(requests) == 1 and requests[0]["model"] == "lokal"
+    assert "response_format" not in requests[0]
     system, user = (m["content"] for m in requests[0]["messages"])
     assert "Svar på dansk" in system and "[2]" in system and "1 til 5" in system
     assert all(f"[{i}] {h.citation}\n{h.text}" in user for i, h in enumerate(hits, start=1))
     assert result.answer == text and not result.all_supported
     data = result.as_dict()
-    assert {"question", "answer", "citations", "sentences"} == set(data)
+    assert {"question", "mode", "output", "note", "answer", "citations", "sentences",
+            "extractive"} == set(data)
+    # 2 of 6 sentences supported: under half, so the extractive answer is shown instead
+    assert data["mode"] == "fallback" and data["output"] == "free" and data["note"]
+    assert data["extractive"]["citations"]
     _assert_checked(data["sentences"], n)
     assert [c["n"] for c in data["citations"]] == [n["gold"]]  # [9] is beyond the sources
     for c in result.citations:  # each cited passage is an exact slice of its document

@@ -29,17 +29,21 @@ def test_reingest_of_unchanged_corpus_embeds_nothing(index_copy: Path) -> None:
     kb.close()
 
 
-def test_changed_document_replaces_its_chunks(index_copy: Path, tmp_path: Path) -> None:
+def test_changed_document_replaces_its_chunks(tmp_path: Path) -> None:
     src = tmp_path / "src"
-    shutil.copytree(ARTICLES, src)
+    src.mkdir()
+    for name in ("lbf-silkeborg-borgmester-roser-samspil", "bl-strategisk-forum-partnerskaber"):
+        for path in ARTICLES.glob(f"{name}.txt*"):
+            shutil.copy(path, src / path.name)
     target = src / "lbf-silkeborg-borgmester-roser-samspil.txt"
-    kb = _open(index_copy)
+    kb = _open(tmp_path / "index")
+    assert len(ingest_paths(kb, [src]).ingested) == 2
     before_total = kb.store.count()
     before_doc = len(kb.store.chunks_of("lbf-silkeborg-borgmester-roser-samspil"))
     added = "\n\nTilføjet afsnit om Ærø og Ålborg.\n"
     target.write_text(target.read_text(encoding="utf-8") + added, encoding="utf-8")
     report = ingest_paths(kb, [src])
-    assert [Path(p).name for p in report.ingested] == [target.name]
+    assert report.ingested == [] and [Path(p).name for p in report.updated] == [target.name]
     chunks = kb.store.chunks_of("lbf-silkeborg-borgmester-roser-samspil")
     assert kb.store.count() == before_total - before_doc + len(chunks)
     doc = kb.docs.get("lbf-silkeborg-borgmester-roser-samspil")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from vidensbank.app import app_pages as P
-from vidensbank.app import html_view, labels, resources
+from vidensbank.app import html_view, labels, llm_view, resources
 from vidensbank.app import ui_text as T
-from vidensbank.index.api import Answer, Citation
+from vidensbank.app.results import to_csv
+from vidensbank.index.api import Answer, Citation, Comparison
 
 INPUT_KEY = "ask_input"
 ASKED_KEY = "ask_asked"
 RESULT_KEY = "ask_result"
+COMPARE_KEY = "ask_compare"
+COMPARE_RESULT_KEY = "ask_compare_result"
 
 
 def _ask(question: str) -> None:
@@ -74,6 +78,35 @@ def _passage(group: list[Citation]) -> None:
                     "doc_id": c.doc_id, "start": str(c.start_char), "end": str(c.end_char)})
 
 
+def comparison_rows(result: Comparison) -> list[dict[str, str]]:
+    """One table row per place: its quotes with their [n], and where each stands."""
+    return [{T.COMPARE_COLUMNS["place"]: row.place,
+             T.COMPARE_COLUMNS["kommune"]: row.kommune or "",
+             T.COMPARE_COLUMNS["boligomraade"]: row.boligomraade or "",
+             T.COMPARE_COLUMNS["title"]: row.title,
+             T.COMPARE_COLUMNS["quotes"]: " ".join(f"«{c.quote}» [{c.n}]" for c in row.citations),
+             T.COMPARE_COLUMNS["sources"]: "; ".join(f"[{c.n}] {c.citation}"
+                                                     for c in row.citations)}
+            for row in result.rows]
+
+
+def _comparison(question: str) -> None:
+    cached = st.session_state.get(COMPARE_RESULT_KEY)
+    if cached is None or cached.question != question:
+        with st.spinner(T.COMPARE_SPINNER):
+            cached = resources.knowledge_base().compare(question)
+        st.session_state[COMPARE_RESULT_KEY] = cached
+    st.subheader(T.COMPARE_HEADER)
+    rows = comparison_rows(cached)
+    if rows:
+        # A static table: long quotes wrap and stay readable (a grid would cut them off).
+        st.table(pd.DataFrame(rows).set_index(T.COMPARE_COLUMNS["place"]))
+        st.download_button(T.COMPARE_EXPORT, to_csv(rows, tuple(T.COMPARE_COLUMNS.values())),
+                           file_name="sammenligning.csv", mime="text/csv", icon=T.ICON_DOWNLOAD)
+    if cached.note:
+        st.info(cached.note)
+
+
 def main() -> None:
     resources.knowledge_base()  # an unusable index stops here with a message
     st.header(T.ASK_HEADER)
@@ -85,6 +118,11 @@ def main() -> None:
         _examples()
         return
     st.query_params["q"] = question
+    if llm_view.show(question):  # VIDENSBANK_LLM_URL: the model's checked answer held up
+        return
+    if st.toggle(T.COMPARE_TOGGLE, key=COMPARE_KEY, help=T.COMPARE_HELP):
+        _comparison(question)
+        return
     result = _result(question)
     st.subheader(T.ASK_ANSWER)
     st.html(html_view.answer_html(result))

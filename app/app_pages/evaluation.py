@@ -55,6 +55,22 @@ def _metrics(result: dict[str, Any]) -> None:
         st.warning(T.EVAL_MISSING.format(ids=", ".join(result["missing_gold"])))
 
 
+def _answers(result: dict[str, Any]) -> None:
+    """Answer recall, fragments, citations and sources per answer; off-topic refusals."""
+    st.subheader(T.EVAL_ANSWERS, help=T.EVAL_ANSWERS_HELP)
+    figures = result["answers"]
+    for col, (key, label) in zip(st.columns(len(T.EVAL_ANSWER_LABELS)),
+                                 T.EVAL_ANSWER_LABELS.items(), strict=True):
+        col.metric(label, decimal_comma(figures[key]))
+    refusal = result.get("refusal")
+    if refusal:
+        st.subheader(T.EVAL_REFUSAL)
+        cols = st.columns(2)
+        cols[0].metric(T.EVAL_REFUSAL_OFFTOPIC, T.EVAL_REFUSAL_VALUE.format(**refusal["offtopic"]))
+        cols[1].metric(T.EVAL_REFUSAL_ANSWERABLE,
+                       T.EVAL_REFUSAL_VALUE.format(**refusal["answerable"]))
+
+
 def _cell(key: str, value: Any) -> Any:
     if key == "exact":
         return T.YES if value else T.NO
@@ -83,6 +99,7 @@ def main() -> None:
         _run(library, questions)
     if RESULT_KEY in st.session_state:
         _metrics(st.session_state[RESULT_KEY])
+        _answers(st.session_state[RESULT_KEY])
         _audit(st.session_state[AUDIT_KEY])
 
 

@@ -35,7 +35,8 @@ def _filters(library: Library) -> Filters:
             continue
         show = labels.doc_type_label if key == "doc_type" else str
         chosen = st.sidebar.multiselect(T.FACET_LABELS[key], options, format_func=show,
-                                        key=f"facet_{key}", placeholder=T.FACET_PLACEHOLDER)
+                                        key=f"facet_{key}", placeholder=T.FACET_PLACEHOLDER,
+                                        select_all=False)  # its "Select all" is English only
         if chosen:
             filters[key] = chosen
     return filters
@@ -93,7 +94,8 @@ def main() -> None:
         st.warning(T.SEARCH_NONE)
         return
     groups = results.group_by_document(hits)
-    st.markdown(T.SEARCH_SUMMARY.format(hits=len(hits), docs=len(groups)))
+    st.markdown(T.SEARCH_SUMMARY.format(hits=labels.count(len(hits), T.PASSAGES),
+                                        docs=labels.count(len(groups), T.DOCUMENTS)))
     _exports(hits)
     for group in groups:
         _group(group)

@@ -49,7 +49,8 @@ def _overview(docs: list[DocumentView], expanded: bool) -> None:
         T.LABEL_CHUNKS: d.chunks,
         T.LABEL_DOC_ID: d.doc_id,
     } for d in docs]
-    with st.expander(T.SOURCES_COUNT.format(n=len(docs)), expanded=expanded):
+    shown = T.SOURCES_COUNT.format(n=labels.count(len(docs), T.DOCUMENTS))
+    with st.expander(shown, expanded=expanded):
         st.dataframe(rows, hide_index=True)
 
 
@@ -60,6 +61,8 @@ def _metadata(doc: DocumentView) -> None:
               (T.LABEL_BOLIGOMRAADER, meta.get(schema.BOLIGOMRAADER)),
               (T.LABEL_THEMES, meta.get(schema.THEMES)), (T.LABEL_URL, meta.get(schema.URL)),
               (T.LABEL_CHUNKS, doc.chunks)]
+    if ocr := labels.ocr_note(meta):  # recognised text: say so where the text is read
+        st.caption(f"{T.LABEL_OCR}: {labels.plain(ocr)}")
     with st.expander(T.SOURCES_METADATA):
         for name, value in fields:
             if value:
@@ -76,7 +79,10 @@ def _document(doc: DocumentView, span: tuple[int, int] | None) -> None:
     _metadata(doc)
     a, b = span or (0, 0)
     if span:
-        st.markdown(f"**{T.SOURCES_CITED}** · {T.SOURCES_CHARS.format(start=a, end=b)}")
+        # Page and section for readers; the character offsets only in the tooltip.
+        st.markdown(" · ".join([f"**{T.SOURCES_CITED}**",
+                                *map(labels.plain, labels.place(page, section))]),
+                    help=T.SOURCES_CHARS.format(start=a, end=b))
         with st.container(border=True):
             st.html(html_view.context_html(doc.text, a, b))
         st.html(f'<a href="#{html_view.MARK_ID}">{T.SOURCES_JUMP}</a>')

@@ -11,18 +11,34 @@ import logging
 import os
 import sys
 
-from vidensbank.app.cli import ask, evaluate, ingest, push, reindex, search, serve, show, stats
+from vidensbank.app.cli import (
+    ask,
+    compare,
+    evaluate,
+    ingest,
+    push,
+    reindex,
+    search,
+    serve,
+    show,
+    stats,
+)
 from vidensbank.app.cli.common import add_common, config_from
+from vidensbank.app.cli.danish import danish
+from vidensbank.index.api import configure_logging
 
 from vidensbank.errors import VidensbankError
 
-COMMANDS = {m.NAME: m for m in (ingest, search, ask, show, stats, evaluate, reindex, serve, push)}
+COMMANDS = {m.NAME: m for m in (ingest, search, ask, compare, show, stats, evaluate, reindex, serve,
+                                push)}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vidensbank", description="Søg og få citerede svar i boligsocialt materiale.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    # The metavar names the commands in "følgende argumenter mangler", not the dest "command".
+    sub = parser.add_subparsers(dest="command", required=True,
+                                metavar="{" + ",".join(COMMANDS) + "}")
     for module in COMMANDS.values():
         add_common(module.add_parser(sub))
     evaluate.add_model(sub.choices[evaluate.NAME])
@@ -31,9 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    with danish():  # argparse's usage and error texts, as the rest of the CLI: in Danish
+        args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command].run(args, config_from(args))
+        config = config_from(args)
+        configure_logging(config.log_level)  # VIDENSBANK_LOG_LEVEL=INFO: a line per question
+        return COMMANDS[args.command].run(args, config)
     except VidensbankError as exc:
         print(f"vidensbank: fejl: {exc}", file=sys.stderr)
         return 1

@@ -45,8 +45,24 @@ def marked_answer(result: Any) -> str:
     return "".join(out)
 
 
+def quotes_text(result: Any) -> list[str]:
+    """Structured output: each sentence's verbatim quote from its passage, by the marker."""
+    return [f"  [{s.citations[0]}] «{s.quote}»" for s in result.sentences
+            if s.quote and s.citations]
+
+
 def generated_text(result: Any) -> str:
+    if result.mode == "fallback":  # the extractive answer first; the model's text after it
+        return "\n".join([result.note, "", answer_text(result.extractive), "",
+                          "Sprogmodellens tekst (ikke underbygget af kilderne):", "",
+                          checked_text(result)])
+    return checked_text(result)
+
+
+def checked_text(result: Any) -> str:
     lines = [marked_answer(result)]
+    if any(s.quote for s in result.sentences):
+        lines += ["\nOrdrette citater bag sætningerne:", *quotes_text(result)]
     if result.citations:
         lines.append("\nKilder:")
         lines += [f"[{c.n}] {c.citation}  ({c.doc_id}, tegn {c.start_char}-{c.end_char})"

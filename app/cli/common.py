@@ -78,8 +78,8 @@ def config_from(args: argparse.Namespace) -> Config:
                        top_k=getattr(args, "top_k", None), mode=getattr(args, "mode", None),
                        collection=args.collection,
                        **{k: getattr(args, k, None) for k in (
-                           "workers", "device", "shard_number", "replication_factor",
-                           "write_consistency")})
+                           "workers", "device", "ocr", "shard_number", "replication_factor",
+                           "write_consistency", "address", "base_url_path")})
 
 
 def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:

@@ -3,6 +3,8 @@
 One model: the index as it is (the JSON keeps evaluate()'s keys, plus `citation_quality`).
 Several: one table; each model other than the index's own is judged on a temporary re-embedded
 copy of the index, so all see the same chunks. JSON: {"models": {...}}.
+`--with DIR` (repeatable) judges again on a temporary copy with DIR ingested too (distractors:
+evals/distractors/) and shows both side by side; JSON: the second result under "with".
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p = sub.add_parser(NAME, help="Recall@5 og MRR@10 for dense, BM25 og hybrid",
                        conflict_handler="resolve")  # its --model repeats (see add_model)
     p.add_argument("--questions", type=Path)
+    p.add_argument("--with", action="append", dest="extra", type=Path, default=[],
+                   metavar="MAPPE", help="evaluér også med disse mapper indlæst i en midlertidig "
+                   "kopi af indekset (fx evals/distractors); gentag for flere")
     add_llm(p)
     return p
 
@@ -47,7 +52,39 @@ def eval_text(result: dict[str, Any]) -> str:
         lines.append(f"Ikke i indekset (udeladt): {len(result['not_indexed'])} spørgsmål")
     if len(result.get("sets", {})) > 1:
         lines += ["", "Pr. spørgsmålssæt (hybrid):", *sets_text(result["sets"])]
+    lines += answers_text(result)
+    for name, part in (result.get("splits") or {}).items():
+        hybrid = part["modes"]["hybrid"]
+        lines.append(f"  halvdel {name}: {part['questions']} spørgsmål, Recall@5 "
+                     f"{hybrid['Recall@5']:.3f}, MRR@10 {hybrid['MRR@10']:.3f}")
     return "\n".join(lines)
+
+
+ANSWER_COLUMNS = (("answer_recall", "svar-recall"), ("fragment_rate", "brudstykker"),
+                  ("citations_per_answer", "citater/svar"), ("documents_per_answer", "kilder/svar"))
+
+
+def answers_text(result: dict[str, Any]) -> list[str]:
+    """Answer figures per question set, and how many questions were refused."""
+    if "answers" not in result:
+        return []
+    parts = {"alle": result["answers"], **{name: s["answers"] for name, s in
+                                           result.get("sets", {}).items() if s["questions"]}}
+    width = max(len(name) for name in parts) + 2
+    lines = ["", "Svarkvalitet (citaterne i svaret):",
+             f"{'sæt':<{width}}" + "".join(f"{label:>14}" for _, label in ANSWER_COLUMNS)]
+    lines += [f"{name:<{width}}" + "".join(f"{a[k]:>14.3f}" for k, _ in ANSWER_COLUMNS)
+              for name, a in parts.items()]
+    refusal = result.get("refusal")
+    if refusal:
+        lines.append("")
+        halves = [("alle", refusal), *refusal["splits"].items()]
+        for name, r in halves:
+            off, ans = r["offtopic"], r["answerable"]
+            lines.append(f"Afvist ({name}): spørgsmål uden for emnet {off['refused']}/"
+                         f"{off['total']}, besvarlige spørgsmål fejlagtigt {ans['refused']}/"
+                         f"{ans['total']}")
+    return lines
 
 
 def pages_text(result: dict[str, Any]) -> list[str]:
@@ -98,9 +135,30 @@ def citation_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def side_by_side(result: dict[str, Any]) -> list[str]:
+    """Recall@5 and MRR@10 per mode and per set/half: without and with the extra folders."""
+    more = result["with"]
+    rows = [(m, result["modes"][m], more["modes"][m]) for m in result["modes"]]
+    for group in ("sets", "splits"):
+        rows += [(f"{name} (hybrid)", part["modes"]["hybrid"], more[group][name]["modes"]["hybrid"])
+                 for name, part in result.get(group, {}).items() if part["questions"]]
+    width = max(len(r[0]) for r in rows) + 2
+    lines = [f"Med {', '.join(more['folders'])} indlæst ({more['documents']} dokumenter i alt):",
+             f"{'':<{width}}{'Recall@5':>10}{'med':>8}{'forskel':>9}{'MRR@10':>9}{'med':>8}"
+             f"{'forskel':>9}"]
+    for name, a, b in rows:
+        cells = "".join(f"{a[k]:>{w}.3f}{b[k]:>8.3f}{b[k] - a[k]:>+9.3f}"
+                        for k, w in (("Recall@5", 10), ("MRR@10", 9)))
+        lines.append(f"{name:<{width}}{cells}")
+    return lines
+
+
 def comparison_text(results: dict[str, Any]) -> str:
     first = next(iter(results.values()))
     head = retrieval_table(results) if len(results) > 1 else [eval_text(first)]
+    for model, result in results.items():
+        if "with" in result:
+            head += ["", *([model] if len(results) > 1 else []), *side_by_side(result)]
     return "\n".join([*head, "", "Citater (ALCE: præcision og recall pr. sætning):",
                       *citation_table(results)])
 
@@ -111,7 +169,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     llm = api.make_llm(config) if config.llm_url else None
     # Without --model the index is judged as it is (another configured model is refused).
     results = api.evaluate_models(config, args.models or [config.model], questions, llm=llm,
-                                  copy_other=bool(args.models))
+                                  copy_other=bool(args.models), extra=args.extra)
     data = next(iter(results.values())) if len(results) == 1 else {"models": results}
     emit(args, data, lambda _: comparison_text(results))
     return 0

@@ -20,15 +20,23 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--doc-type", choices=["artikel", "rapport", "samarbejdsaftale", "andet"])
     p.add_argument("--workers", type=int, help="processer, der læser og embedder parallelt")
     p.add_argument("--device", help="cpu eller cuda (kun sentence-transformers-modeller)")
+    p.add_argument("--ocr", choices=["auto", "always", "never"],
+                   help="tekstgenkendelse af skannede PDF-sider: auto (sider uden tekstlag, "
+                        "standard), always (alle sider) eller never")
     add_cluster(p)
     return p
 
 
 def report_text(report: dict[str, Any]) -> str:
     lines = [
-        f"Indlæst: {len(report['ingested'])}, uændret (sprunget over): {len(report['skipped'])}, "
+        f"Indlæst: {len(report['ingested'])}, opdateret: {len(report['updated'])}, "
+        f"uændret (sprunget over): {len(report['skipped'])}, "
+        f"samme indhold som et andet dokument: {len(report['linked'])}, "
         f"fejlet: {len(report['failed'])}, nye tekstbidder: {report['chunks']}"
     ]
+    lines += [f"  OPDATERET {path}" for path in report["updated"]]
+    lines += [f"  SAMME INDHOLD {item['path']}: kilde til {item['doc_id']}"
+              for item in report["linked"]]
     lines += [f"  FEJL {f['path']}: {f['reason']}" for f in report["failed"]]
     return "\n".join(lines)
 

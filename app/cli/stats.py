@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from vidensbank.app import labels
+from vidensbank.app import ui_text as T
 from vidensbank.app.cli.common import emit
 from vidensbank.index.api import Library
 from vidensbank.index.config import Config
@@ -17,11 +19,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def stats_text(stats: dict[str, Any]) -> str:
+    # A chunk is embedded as several overlapping windows ("points"), so the two counts differ.
     rows = [("Indeks", stats["index"]), ("Dokumenter", stats["documents"]),
-            ("Tekstbidder", stats["chunks"]), ("Model", stats["model"]["name"]),
-            ("Dimensioner", stats["model"]["dim"]), ("Størrelse", f"{stats['size_mb']:.1f} MB")]
-    rows += [(f"  {k}", v) for k, v in stats["doc_types"].items()]
-    return "\n".join(f"{k:<14}{v}" for k, v in rows)
+            ("Tekstbidder", stats["chunks"]),
+            ("Søgevinduer", f"{stats['points']} (indlejrede udsnit af tekstbidderne)"),
+            ("Model", stats["model"]["name"]), ("Dimensioner", stats["model"]["dim"]),
+            ("Størrelse", f"{stats['size_mb']:.1f} MB"), ("Dokumenttyper", "")]
+    rows += [(f"  {labels.doc_type_label(k)}", labels.count(v, T.DOCUMENTS))
+             for k, v in sorted(stats["doc_types"].items())]
+    return "\n".join(f"{k:<16}{v}".rstrip() for k, v in rows)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

