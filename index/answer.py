@@ -2,14 +2,16 @@
 
 No language model: the answer is made of quotes, so every claim is the source's own words. Each
 quote is `document.text[start_char:end_char]`, a readable unit of a retrieved chunk (see
-index.quotes: candidates scored by meaning, words and rank). Several documents are preferred to
-several quotes from one: a project leader asking how others did it wants to hear from several
-places, and the answer names each document's place. When even the best candidate is weak
-evidence (index.refusal), the answer says the library has none instead of quoting.
+index.quotes: candidates scored by meaning, words and rank). Another document is heard where it
+answers as well as the best, and a question about how *others* do it hears every document that
+answers nearly as well: a project leader asking that wants several places, and the answer names
+each document's place. When the evidence is weak, or the question is about a place the library
+does not cover (index.refusal), the answer says the library has none instead of quoting.
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +26,11 @@ from vidensbank.index.stores.base import Filters
 __all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "select"]
 
 MAX_CITATIONS = 5
-MARGIN = 0.08  # another document's best quote this close to the best one comes next (tuned)
+MARGIN = 0.0  # another document this close in own evidence to the best is heard next (tuned)
+# "Hvordan kobler andre til kernedriften?": a question about other places hears every
+# document this close (index.compare draws its rows with the same margin).
+OTHERS_MARGIN = 0.04
+ASKS_FOR_OTHERS = re.compile(r"\b(andre|andres|andet sted|steder|kommuner)\b", re.IGNORECASE)
 SEARCH_DEPTH = 8  # passages the quotes are drawn from
 NO_ANSWER = "Jeg fandt ingen passager i vidensbanken, der svarer på spørgsmålet."
 REFUSAL = refusal.REFUSAL
@@ -45,13 +51,18 @@ class Answer:
 
 def select(cands: list[Candidate], limit: int = MAX_CITATIONS,
            margin: float = MARGIN) -> list[Candidate]:
-    """The best quote, then the best of each other document scoring within `margin` of it, then
-    the next best: other places are heard where they answer nearly as well."""
+    """The best quote, then the best of each other document whose own evidence lies within
+    `margin` of the strongest, then the next best: other places are heard where they answer
+    nearly as well. Documents are compared by their units' own evidence, not by the score: the
+    passage's rank and a matching interview question before a reply favour one document's
+    every unit, and would crowd out the others."""
     if not cands:
         return []
+    top = max(c.own for c in cands)
+    strong = {c.hit.doc_id for c in cands if c.own >= top - margin}
     firsts: dict[str, Candidate] = {}
     for c in cands:
-        if c.score >= cands[0].score - margin:
+        if c.hit.doc_id in strong:
             firsts.setdefault(c.hit.doc_id, c)
     chosen = [cands[0], *[c for c in firsts.values() if c is not cands[0]]][:limit]
     chosen += [c for c in cands if c not in chosen][: limit - len(chosen)]
@@ -96,6 +107,7 @@ def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,
     hits = search(kb, question, top_k=max(top_k or kb.config.top_k, SEARCH_DEPTH),
                   filters=filters)
     cands = candidates(kb, question, hits)
-    if hits and refusal.refuse(cands):
+    if hits and refusal.refuse(cands, question=question, hits=hits):
         return Answer(question, REFUSAL, [], hits, refused=True)
-    return compose(question, select(cands), hits, kb)
+    margin = OTHERS_MARGIN if ASKS_FOR_OTHERS.search(question) else MARGIN
+    return compose(question, select(cands, margin=margin), hits, kb)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vidensbank.index import places, refusal
-from vidensbank.index.answer import SEARCH_DEPTH, document_places
+from vidensbank.index.answer import OTHERS_MARGIN, SEARCH_DEPTH, document_places
 from vidensbank.index.citations import Citation, make_citation
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.quotes import Candidate, candidates
@@ -22,8 +22,10 @@ from vidensbank.index.stores.base import Filters
 
 MAX_ROWS = 8
 QUOTES_PER_ROW = 2
-MARGIN = 0.08  # quotes further under the best one say too little to make a row
-SECOND = 0.04  # a row's second quote scores at most this far under its first
+# Quotes are compared by their own evidence (Candidate.own), not by the score: the score's
+# rank bonus and an interview question's carried match favour every unit of one document.
+MARGIN = OTHERS_MARGIN  # quotes further under the strongest one say too little for a row
+SECOND = 0.02  # a row's second quote is at most this far under its first
 DEPTH = 2 * SEARCH_DEPTH  # a comparison looks further than one answer: more places
 FEW_PLACES = ("Kun ét sted i vidensbanken svarer på det: {place}. Der er ikke andre steder at "
               "sammenligne med.")
@@ -76,13 +78,14 @@ def compare(kb: KnowledgeBase, question: str, *, filters: Filters | None = None,
             max_rows: int = MAX_ROWS) -> Comparison:
     hits = search(kb, question, top_k=DEPTH, filters=filters)
     cands = candidates(kb, question, hits)
-    if not hits or refusal.refuse(cands):
+    if not hits or refusal.refuse(cands, question=question, hits=hits):
         return Comparison(question, [], NO_PLACES, refused=True)
     rows: dict[tuple[str, str], PlaceRow] = {}
     unplaced = 0
+    top = max(c.own for c in cands)
     for c in cands:
-        if c.score < cands[0].score - MARGIN:
-            break
+        if c.own < top - MARGIN:
+            continue
         found = _row_places(kb, c)
         unplaced += not found
         for place in found:
@@ -90,10 +93,14 @@ def compare(kb: KnowledgeBase, question: str, *, filters: Filters | None = None,
             row = rows.setdefault((place.name, c.hit.doc_id), PlaceRow(
                 place.name, place.name if not place.is_area else places.kommune_of(place,
                                                                                    doc_main),
-                place.name if place.is_area else None, c.hit.doc_id, c.hit.title, [], c.score))
-            if len(row.citations) < QUOTES_PER_ROW and c.score >= row.score - SECOND and all(
+                place.name if place.is_area else None, c.hit.doc_id, c.hit.title, [], c.own))
+            if len(row.citations) < QUOTES_PER_ROW and c.own >= row.score - SECOND and all(
                     x.start_char != c.start for x in row.citations):
                 row.citations.append(make_citation(0, c.hit, c.start, c.end))
+                row.score = max(row.score, c.own)
+    asked = set(places.question_places(question))
+    if asked:  # "... i Silkeborg?": only rows for the places the question names
+        rows = {k: r for k, r in rows.items() if {r.place, r.kommune} & asked}
     ranked = sorted(rows.values(), key=lambda r: -r.score)[:max_rows]
     n = 0
     for row in ranked:  # number the quotes in reading order

@@ -35,7 +35,7 @@ from vidensbank.errors import ConfigError, VidensbankError
 DEFAULT_LLM_MODEL = "default"  # what single-model servers (llama.cpp, vLLM) accept
 NO_API_KEY = "ingen-noegle"  # the OpenAI client insists on a key; local servers ignore it
 MAX_TOKENS = 800
-TIMEOUT_S = 120.0
+TIMEOUT_S = 300.0  # a CPU-only local model reads five passages in minutes under load
 SYSTEM_PROMPT = """Du besvarer spørgsmål om boligsocialt arbejde ud fra nummererede kildeuddrag.
 Regler:
 1. Svar på dansk og kun med det, uddragene siger. Tilføj ingen viden udefra.
@@ -141,11 +141,12 @@ def complete(llm: Any, messages: list[Any], **kwargs: Any) -> str:
 
     try:
         response = llm.chat(messages, **kwargs)
-    except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-        if kwargs:  # e.g. a server without structured output: the caller asks again without
-            raise Rejected(str(exc)) from None
-        raise LLMError(f"sprogmodellen afviste forespørgslen: {str(exc)[:200]}") from None
     except openai.APIError as exc:
+        # A server without structured output says so with 400/422, or, llama-cpp-python's, with a
+        # 500 naming the field: the caller asks again in another form.
+        status = getattr(exc, "status_code", None)
+        if kwargs and (status in (400, 422) or any(k in str(exc) for k in kwargs)):
+            raise Rejected(str(exc)) from None
         where = getattr(llm, "api_base", "")
         raise LLMError(f"sprogmodellen på {where} svarede ikke: {type(exc).__name__}: "
                        f"{' '.join(str(exc).split())[:200]}") from None

@@ -69,14 +69,13 @@ def expand_paths(paths: Iterable[Path | str], report: IngestReport) -> list[Path
 
 
 def enrich(doc: Document) -> None:
-    """Facets (kommuner, boligområder, themes) from the text, unless a sidecar set them."""
+    """Facets (kommuner, boligområder, themes) from the text, unless a sidecar set them; places
+    the document is about apart from those it mentions; the year from the text if unknown."""
     try:
-        from vidensbank.ingest.facets import extract_facets
+        from vidensbank.ingest.facet_places import enrich_facets
     except ImportError:  # facets are optional: ingest works without them
         return
-    for key, values in extract_facets(doc.text).items():
-        if not doc.metadata.get(key):
-            doc.metadata[key] = values
+    enrich_facets(doc.metadata, doc.text)
 
 
 def embed_document(kb: KnowledgeBase, doc: Document,

@@ -13,13 +13,7 @@ from typing import Any
 import qdrant_edge as qe
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import check_same_model, identity_of, load_embedder
-from vidensbank.index.manifest import (
-    SCHEMA_VERSION,
-    TEXT_RECIPE,
-    outdated,
-    read_manifest,
-    write_manifest,
-)
+from vidensbank.index.manifest import SCHEMA_VERSION, read_manifest, write_manifest
 from vidensbank.index.stores.base import SparseVec, Store
 from vidensbank.index.stores.docstore import DocStore
 
@@ -99,12 +93,9 @@ class KnowledgeBase:
         if manifest is None:
             index_dir.mkdir(parents=True, exist_ok=True)
             manifest = {"schema": SCHEMA_VERSION, "model": identity.as_dict(),
-                        "chunk_size": config.chunk_size, "chunk_min": config.chunk_min,
-                        "text": TEXT_RECIPE}
+                        "chunk_size": config.chunk_size, "chunk_min": config.chunk_min}
             write_manifest(index_dir, manifest)
         check_same_model(manifest["model"], identity, index_dir)
-        if notice := outdated(manifest, index_dir):
-            log.warning(notice)
         docs = open_docs(config, index_dir, create=create)
         try:
             store = open_store(config, index_dir, identity.dim, create=create)

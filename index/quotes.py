@@ -2,7 +2,9 @@
 
 A candidate is a span of a hit's text that reads on its own: one or more sentences, never a
 heading, never a lead-in ending in ":" without what it introduces, never starting or ending inside
-a quotation (the sentences of a quotation stay together). Each is scored by
+a quotation (the sentences of a quotation stay together; a quotation too long to quote whole,
+such as a long interview reply, gives its sentences one by one, the first and last without the
+marks around it). Each is scored by
 - meaning: the embedding model's cosine between the question and the candidate,
 - words: the question's stemmed BM25 terms it contains, weighted by their rarity among the hits,
 - the passage's retrieval rank, and whether the window that matched lies over it.
@@ -26,13 +28,13 @@ from vidensbank.index.sentences import sentence_spans
 
 MIN_QUOTE_CHARS = 40  # shorter sentences are joined with the next one on their line
 MAX_QUOTE_CHARS = 500
-# Fusion weights, chosen on the tune half of evals/questions_paraphrase.jsonl
-# (evals/tune_answers.py): meaning counts most (cosines lie within about 0.1 of each other);
-# words, the passage's rank and the matched window break ties.
+# Fusion weights, chosen on the tune half of evals/questions_paraphrase.jsonl and on
+# evals/questions.jsonl (evals/tune_answers.py): meaning counts most (cosines lie within about 0.1
+# of each other); words and the passage's rank break ties. The matched window adds nothing there.
 W_DENSE = 1.0
 W_LEXICAL = 0.1
-W_RANK = 0.08
-W_WINDOW = 0.03
+W_RANK = 0.04
+W_WINDOW = 0.0
 CARRY = 0.5  # share of an interview question's match its reply inherits
 CACHE_SIZE = 50_000  # candidate vectors (1.5 KB each)
 
@@ -45,35 +47,65 @@ class Candidate:
     end: int
     dense: float = 0.0  # cosine between question and candidate
     lexical: float = 0.0  # share of the question's term weight it contains
+    # The unit's own evidence, without what an interview question before it passed on and
+    # without the passage's rank: how documents compare with each other (index.answer.select).
+    own: float = 0.0
+
+
+_MARKS = "”“„«»\""
 
 
 def _opens_quotation(text: str) -> bool:
     return text.lstrip()[:1] in "”“„«\""
 
 
+def _bare(text: str, a: int, b: int) -> tuple[int, int]:
+    """The sentence `text[a:b]` without the quotation mark it opens or closes a quotation with:
+    «”For eksempel med det fremskudte jobcenter.» reads whole as «For eksempel med ...».
+    """
+    piece = text[a:b]
+    if _opens_quotation(piece):
+        a += len(piece) - len(piece.lstrip()) + 1
+    elif piece.rstrip()[-1:] in _MARKS:
+        b = a + len(piece.rstrip()) - 1
+    return a, b
+
+
 def units(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_question) of the readable units of `text`, in its own offsets."""
     spans = sentence_spans(text)
     out: list[tuple[int, int, bool]] = []
+
+    def emit(a: int, b: int) -> None:
+        piece = text[a:b]
+        closing = piece.rstrip("”\"’»)] ")[-1:]
+        if b - a <= MAX_QUOTE_CHARS and (closing == "?" or fragment_reason(piece) is None):
+            out.append((a, b, closing == "?"))
+
     i = 0
     while i < len(spans):
         a, b = spans[i]
         piece = text[a:b]
         if unbalanced_quotation(piece) and not _opens_quotation(piece):
-            i += 1  # the tail of a quotation that began before this passage
+            emit(*_bare(text, a, b))  # the last sentence of a quotation begun before it
+            i += 1
             continue
-        while i + 1 < len(spans) and b - a <= MAX_QUOTE_CHARS:
+        j = i
+        while j + 1 < len(spans) and b - a <= MAX_QUOTE_CHARS:
             piece = text[a:b]
-            short = b - a < MIN_QUOTE_CHARS and "\n" not in text[b:spans[i + 1][0]]
+            short = b - a < MIN_QUOTE_CHARS and "\n" not in text[b:spans[j + 1][0]]
             if not (short or piece.endswith(":") or unbalanced_quotation(piece)):
                 break
+            j += 1
+            b = spans[j][1]
+        if b - a > MAX_QUOTE_CHARS and j > i:
+            # Too long to quote whole (a long interview reply): its sentences stand on their
+            # own, the first and last without the quotation marks around the reply.
+            emit(*_bare(text, *spans[i]))
             i += 1
-            b = spans[i][1]
-        piece = text[a:b]
-        closing = piece.rstrip("”\"’»)] ")[-1:]
-        if b - a <= MAX_QUOTE_CHARS and (closing == "?" or fragment_reason(piece) is None):
-            out.append((a, b, closing == "?"))
-        i += 1
+            continue
+        emit(a, b)
+        i = j + 1
     return out
 
 
@@ -124,6 +156,7 @@ def candidates(kb: KnowledgeBase, question: str, hits: list[Hit]) -> list[Candid
             terms = set(sparse_document(kb.bm25, text).indices)
             lexical = sum(w for t, w in weights.items() if t in terms) / total
             dense = float(cos)
+            own = dense + W_LEXICAL * lexical
             if asked:
                 carried = (dense, lexical)
                 continue
@@ -132,5 +165,5 @@ def candidates(kb: KnowledgeBase, question: str, hits: list[Hit]) -> list[Candid
             in_window = a < hit.window_end and hit.window_start < b
             score = (W_DENSE * dense + W_LEXICAL * lexical + W_RANK / hit.rank
                      + W_WINDOW * in_window)
-            out.append(Candidate(score, hit, a, b, dense, lexical))
+            out.append(Candidate(score, hit, a, b, dense, lexical, own))
     return sorted(out, key=lambda c: -c.score)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from vidensbank.index.citations import format_citation
+from vidensbank.index.fusion import bm25_query, fuse
 from vidensbank.index.kb import KnowledgeBase, sparse_query
 from vidensbank.index.stores.base import Filters, ScoredChunk
 from vidensbank.ingest import schema
@@ -56,17 +57,24 @@ def _to_hit(rank: int, chunk: ScoredChunk) -> Hit:
 
 def search(kb: KnowledgeBase, query: str, *, top_k: int | None = None, mode: str | None = None,
            filters: Filters | None = None) -> list[Hit]:
-    """Hybrid (dense + BM25, RRF), dense or BM25 search over chunks of present documents."""
+    """Hybrid (dense + BM25, weighted RRF), dense or BM25 search over chunks of present
+    documents."""
     query = " ".join(query.split())[:MAX_QUERY_CHARS]
     if not query:
         return []
     k = top_k or kb.config.top_k
     mode = mode or kb.config.mode
     dense = kb.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
-    sparse = sparse_query(kb.bm25, query) if mode in ("hybrid", "bm25") else None
+    words = bm25_query(query) if mode == "hybrid" else query
+    sparse = sparse_query(kb.bm25, words) if mode in ("hybrid", "bm25") else None
     # Points are windows: fetch several per wanted chunk, keep each chunk's best window.
-    windows = kb.store.query(dense=dense, sparse=sparse, limit=k * WINDOWS_PER_HIT,
-                             filters=filters)
+    if mode == "hybrid":  # each arm alone, fused here with the dense arm weighted (fusion.py)
+        limit = k * WINDOWS_PER_HIT
+        windows = fuse(kb.store.query(dense=dense, sparse=None, limit=limit, filters=filters),
+                       kb.store.query(dense=None, sparse=sparse, limit=limit, filters=filters))
+    else:
+        windows = kb.store.query(dense=dense, sparse=sparse, limit=k * WINDOWS_PER_HIT,
+                                 filters=filters)
     present = kb.docs.hashes(sorted({w.payload["doc_id"] for w in windows}))
     best: dict[str, ScoredChunk] = {}
     for w in windows:

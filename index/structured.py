@@ -18,7 +18,7 @@ from typing import Any
 from vidensbank.index.citation_check import MARKER, Passage, SentenceCheck, quote_found
 from vidensbank.index.sentences import sentence_spans
 
-MAX_POINTS = 4  # a short answer; each point costs the small models most of their time
+MAX_POINTS = 3  # a short answer that fits MAX_TOKENS: a quote and a sentence are ~150 tokens
 MAX_SENTENCE_CHARS = 300
 MIN_QUOTE_CHARS = 20  # shorter "sentences" are headings and list stubs, not evidence
 

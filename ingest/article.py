@@ -12,6 +12,7 @@ from pathlib import Path
 
 from llama_index.core.schema import Document
 from vidensbank.ingest import schema
+from vidensbank.ingest.article_sections import section_spans
 from vidensbank.ingest.textclean import Article, clean_article, decode_bytes, split_paragraphs
 
 from vidensbank.errors import IngestError
@@ -57,4 +58,5 @@ def article_document(
         authors=article.authors,
         url=url,
         path=path,
+        extra={schema.SECTION_SPANS: section_spans(article.paragraphs)},
     )

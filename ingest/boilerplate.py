@@ -63,6 +63,11 @@ PHOTO_CREDIT_MAX_WORDS = 8
 
 # Alt text: a description of the picture on the line before its caption.
 ALT_TEXT_PREFIXES = ("på billedet ses", "billedet viser")
+# Alt text left above a photo's caption: "Smilende kvinde. Leder af sekretariatet." A participle
+# and a noun, then at most two short fragments; prose lines are longer or start otherwise.
+ALT_TEXT_PHOTO = re.compile(
+    r"[A-ZÆØÅ][a-zæøå]+ende(?: [a-zæøå]+){1,2}\.(?: [A-ZÆØÅ][a-zæøå]*(?: [a-zæøå]+){0,4}\.){0,2}"
+)
 
 # Slideshow counter in front of a caption: "1 / 1• ".
 GALLERY_COUNTER = re.compile(r"^\d+\s*/\s*\d+\s*•\s*")

@@ -17,6 +17,12 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 from vidensbank.ingest import schema
 from vidensbank.ingest.ocr import add_ocr_text
+from vidensbank.ingest.pdf_headings import (
+    StyledLine,
+    heading_lines,
+    largest_text,
+    styled_page_text,
+)
 from vidensbank.ingest.pdf_pages import (
     furniture_keys,
     page_labels,
@@ -67,15 +73,18 @@ def parse_pdf(
     """A Document of doc_type "rapport" from PDF bytes (read from disk or fetched from a URL)."""
     source = path or url or doc_id
     reader = _open(data, source)
-    texts, ocr_meta = add_ocr_text(data, reader, _page_texts(reader, source), mode=ocr,
-                                   source=source)
+    texts, styles = _page_texts(reader, source)
+    texts, ocr_meta = add_ocr_text(data, reader, texts, mode=ocr, source=source)
     pages = [[clean_line(line) for line in text.splitlines()] for text in texts]
     furniture = furniture_keys(pages)
     labels, numbers = page_labels(pages, furniture, _defined_labels(reader))
     body = [strip_furniture(lines, furniture, n) for lines, n in zip(pages, numbers, strict=True)]
     toc = toc_pages(body)
-    meta = extract_report_meta(_front_pages(body, toc), **_info_fields(reader))
-    text, page_spans, section_spans = assemble(body, labels, skip=toc)
+    meta = extract_report_meta(_front_pages(body, toc), **_info_fields(reader),
+                               printed_title=largest_text(styles))
+    front = toc.index(True) if any(toc) else 0  # a cover's big type is no heading
+    headings = heading_lines(styles, skip=[i < front or s for i, s in enumerate(toc)])
+    text, page_spans, section_spans = assemble(body, labels, skip=toc, headings=headings)
     return schema.make_document(
         text,
         doc_id=doc_id,
@@ -101,7 +110,7 @@ def _open(data: bytes, source: str) -> PdfReader:
                                   "fået endelsen .pdf, eller den er beskadiget")
     # pypdf reads past a cut-off end in lenient mode; a missing end marker means lost pages.
     if b"%%EOF" not in data[-2048:]:
-        raise IngestError(source, "PDF'en er ufuldstændig: filen slutter for tidligt (måske ikke "
+        raise IngestError(source, "PDF'en er afkortet: filen slutter for tidligt (måske ikke "
                                   "hentet helt) eller er beskadiget")
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -120,13 +129,16 @@ def _open(data: bytes, source: str) -> PdfReader:
     return reader
 
 
-def _page_texts(reader: PdfReader, source: str) -> list[str]:
-    """Text of each page; a page pypdf cannot read is logged and left empty."""
+def _page_texts(reader: PdfReader, source: str) -> tuple[list[str], list[list[StyledLine]]]:
+    """Text and styled lines of each page; a page pypdf cannot read is logged and left empty."""
     texts: list[str] = []
+    styles: list[list[StyledLine]] = []
     failed = 0
     for number, page in enumerate(reader.pages, start=1):
+        styles.append([])
         try:
-            texts.append(page.extract_text() or "")
+            text, styles[-1] = styled_page_text(page)
+            texts.append(text)
         except DependencyError:
             raise IngestError(source, NO_AES) from None
         except Exception as exc:  # one broken font should cost a page, not the report
@@ -135,7 +147,7 @@ def _page_texts(reader: PdfReader, source: str) -> list[str]:
             texts.append("")
     if failed == len(texts):
         raise IngestError(source, "PDF'en er beskadiget: ingen af siderne kunne læses")
-    return texts
+    return texts, styles
 
 
 def _defined_labels(reader: PdfReader) -> list[str] | None:
@@ -163,13 +175,16 @@ def _front_pages(body: list[list[str]], toc: list[bool]) -> list[list[str]]:
 
 
 def assemble(
-    pages: list[list[str]], labels: list[str], *, skip: list[bool]
+    pages: list[list[str]], labels: list[str], *, skip: list[bool],
+    headings: list[frozenset[str]] | None = None,
 ) -> tuple[str, list[Span], list[Span]]:
-    """Document text with page and section spans; a paragraph cut by a page break is rejoined."""
+    """Document text with page and section spans; a paragraph cut by a page break is rejoined.
+    `headings` are lines per page that the typography marks as headings (ingest.pdf_headings)."""
     width = typical_width(pages)
+    styled = headings or [frozenset()] * len(pages)
     blocks_per_page = [
-        [] if skipped else paragraphs(lines, width)
-        for lines, skipped in zip(pages, skip, strict=True)
+        [] if skipped else paragraphs(lines, width, styled[i])
+        for i, (lines, skipped) in enumerate(zip(pages, skip, strict=True))
     ]
     parts: list[str] = []
     size = 0

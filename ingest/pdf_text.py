@@ -225,8 +225,9 @@ def merge_chapter_labels(lines: list[str]) -> list[str]:
     return merged
 
 
-def paragraphs(lines: list[str], width: int) -> list[Block]:
-    """The blocks of one page: wrapped lines joined into paragraphs, headings on their own."""
+def paragraphs(lines: list[str], width: int, styled: frozenset[str] = frozenset()) -> list[Block]:
+    """The blocks of one page: wrapped lines joined into paragraphs, headings on their own.
+    `styled` are lines set in a heading font; the font says more than the line's shape."""
     blocks: list[Block] = []
     current = ""
     prev: str | None = None
@@ -235,7 +236,7 @@ def paragraphs(lines: list[str], width: int) -> list[Block]:
             current = _flush(blocks, current)
             prev = None
             continue
-        if is_heading(line, prev, width):
+        if line in styled or is_heading(line, prev, width):
             current = _flush(blocks, current)
             blocks.append(Block(line, heading=True))
             prev = None  # a heading ends its block, as a blank line does

@@ -2,7 +2,8 @@
 
 The front pages are the cover and the colophon: the lines before the table of contents, with
 running headers already removed. Labelled colophon fields ("Titel:", "Forfattere:") win over the
-cover layout; the PDF's own Title/Author fields are the last resort, as they are often a file name.
+cover layout. The title comes from a colophon field, the PDF's own Title (unless it is a program's
+or file's name) or the largest text on page 1 (`extract_report_meta`).
 """
 
 from __future__ import annotations
@@ -78,17 +79,27 @@ class ReportMeta:
 
 
 def extract_report_meta(
-    front_pages: list[list[str]], *, info_title: str | None = None, info_author: str | None = None
+    front_pages: list[list[str]], *, info_title: str | None = None,
+    info_author: str | None = None, printed_title: str | None = None,
 ) -> ReportMeta:
-    """Metadata from the cleaned lines of the front pages (cover first)."""
+    """Metadata from the cleaned lines of the front pages (cover first).
+
+    The title, in order of trust: a colophon's "Titel:" field, the PDF's own Title (when it is
+    not a program's or file's name), `printed_title` (the largest text on page 1, from the
+    fonts). `printed_title` "" says the fonts are known and nothing is larger than the body:
+    then no line is guessed to be the title (the caller falls back to the file name); None
+    (fonts unknown, e.g. a scan) falls back to the cover's first lines.
+    """
     lines = [line for page in front_pages for line in page if line]
     cover = next(([line for line in page if line] for page in front_pages if any(page)), [])
     fields = labelled_fields(lines)
     title, subtitle = cover_title(cover)
     if fields.get("title"):
         title, subtitle = fields["title"], fields.get("subtitle") or subtitle
-    if not title and usable_info_title(info_title):
-        title = (info_title or "").strip()
+    elif usable_info_title(info_title):
+        title, subtitle = (info_title or "").strip(), subtitle if title == info_title else None
+    elif printed_title is not None:
+        title, subtitle = printed_title or None, subtitle if title == printed_title else None
     authors = parse_authors(fields.get("authors", "")) or cover_authors(cover)
     if not authors and info_author:
         authors = parse_authors(info_author)

@@ -37,6 +37,10 @@ OCR_ENGINE = "ocr_engine"  # e.g. "tesseract 5.3.0 (dan)"; both keys only on rec
 CONTENT_HASH = "content_hash"  # sha256 of the extracted text
 KOMMUNER = "kommuner"  # list[str]
 BOLIGOMRAADER = "boligomraader"  # list[str]
+# Places a document only mentions (ingest.facet_places); the two keys above hold the places it
+# is about, which filters and cards use.
+KOMMUNER_NAEVNT = "kommuner_naevnt"  # list[str]
+BOLIGOMRAADER_NAEVNT = "boligomraader_naevnt"  # list[str]
 THEMES = "themes"  # list[str]
 
 # Layout spans, each a list of [start_char, label] sorted by start_char; used to give chunks and

@@ -205,7 +205,8 @@ def _clean_lines(para: Paragraph, earlier: list[Paragraph]) -> Paragraph:
     """The paragraph without chrome lines, alt texts, repeated captions and glued sentences."""
     kept: Paragraph = []
     for i, line in enumerate(para):
-        alt_text = i < len(para) - 1 and _key(line).startswith(bp.ALT_TEXT_PREFIXES)
+        alt_text = i < len(para) - 1 and (_key(line).startswith(bp.ALT_TEXT_PREFIXES)
+                                          or bool(bp.ALT_TEXT_PHOTO.fullmatch(line)))
         if alt_text or is_chrome_line(line):
             continue
         if bp.GALLERY_COUNTER.match(line):

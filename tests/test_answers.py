@@ -32,6 +32,15 @@ def test_quotation_tail_is_not_a_quote() -> None:
     found = [text[a:b] for a, b, _ in units(text)]
     assert found == ["Sådan siger hun om arbejdet i området hver dag."]
 
+def test_long_quotation_is_quoted_by_its_inner_sentences() -> None:
+    inner = [f"Vi har i år {n} mødt mange beboere, som har brug for hjælp til job og uddannelse."
+             for n in range(2, 9)]
+    text = "Hvad har ændret sig?\n”Arbejdet har ændret sig markant. " + " ".join(inner) + \
+        " Det er det vigtigste.”\nSådan siger hun om arbejdet i området hver dag."
+    found = [text[a:b] for a, b, _ in units(text)]
+    assert inner[0] in found and inner[-1] in found  # a reply too long to quote whole
+    assert all(fragment_reason(u) is None for u in found if not u.endswith("?")), found
+
 @pytest.mark.parametrize("quote", [
     "Lene Krogh Jeppesen mener, at indsatserne er med til at styrke den kommunale kernedrift:",
     "”For eksempel med det fremskudte jobcenter i Sønderborg kommune.",
@@ -99,3 +108,25 @@ def test_compare_says_plainly_when_one_place_answers(corpus_index: Path) -> None
 def test_compare_refuses_nonsense(corpus_index: Path) -> None:
     out = cli("compare", "asdfgh qwerty", index=corpus_index)
     assert out.returncode == 0 and "Ingen steder" in out.stdout
+
+# Places no corpus article is about (Holstebro: a kommune; Tingbjerg: a boligområde). The nearest
+# passages speak of helhedsplaner and kommuner elsewhere, closely enough in meaning to be quoted.
+PLACE_NOT_IN_LIBRARY = ("Hvordan samarbejder helhedsplanen og kommunen i Holstebro?",
+                        "Hvilke aktiviteter har helhedsplanen i Tingbjerg?")
+
+@pytest.mark.parametrize("question", PLACE_NOT_IN_LIBRARY)
+def test_question_about_a_place_not_in_the_library_is_refused(corpus_index: Path,
+                                                              question: str) -> None:
+    result = json.loads(cli("ask", question, "--json", index=corpus_index).stdout)
+    assert result["refused"] and not result["citations"], result["answer"]
+    compared = json.loads(cli("compare", question, "--json", index=corpus_index).stdout)
+    assert compared["refused"] and not compared["rows"]
+
+def test_same_question_about_a_place_in_the_library_is_answered(corpus_index: Path) -> None:
+    question = "Hvordan samarbejder helhedsplanen og kommunen i Varde?"
+    result = json.loads(cli("ask", question, "--json", index=corpus_index).stdout)
+    assert not result["refused"]
+    assert any(c["doc_id"] == "lbf-varde-fleksibilitet-og-koordination"
+               for c in result["citations"])
+    rows = json.loads(cli("compare", question, "--json", index=corpus_index).stdout)["rows"]
+    assert rows and all("Varde" in (r["place"], r["kommune"]) for r in rows), rows

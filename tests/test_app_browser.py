@@ -146,7 +146,9 @@ def test_ask_open_source_upload_and_search(server: str, browser: Browser, test_o
 
 def compare_places(page: Page, test_output: Path) -> None:
     """"Sammenlign steder": a table, one row per place, each with a quote and its [n]."""
-    page.get_by_text(T.COMPARE_TOGGLE, exact=True).click()
+    # The checkbox, not the table's heading of the same name.
+    toggle = page.get_by_test_id("stCheckbox").get_by_text(T.COMPARE_TOGGLE, exact=True)
+    toggle.click()
     table = page.get_by_test_id("stTable")
     table.wait_for(timeout=UI_TIMEOUT_MS)
     header = table.locator("thead th").all_inner_texts()
@@ -156,7 +158,7 @@ def compare_places(page: Page, test_output: Path) -> None:
     assert all(re.search(r"» \[\d+\]", row) for row in table.locator("tbody tr").all_inner_texts())
     page.get_by_role("button", name=T.COMPARE_EXPORT).wait_for(timeout=UI_TIMEOUT_MS)
     snapshot(page, test_output / "app-sammenlign.png")
-    page.get_by_text(T.COMPARE_TOGGLE, exact=True).click()  # back to the answer
+    toggle.click()  # back to the answer
     page.get_by_text(T.ASK_CITED, exact=True).wait_for(timeout=UI_TIMEOUT_MS)
     page.locator("mark").first.wait_for(timeout=UI_TIMEOUT_MS)
 

@@ -36,11 +36,15 @@ def test_each_bad_file_gets_its_reason_and_the_rest_is_ingested(tmp_path: Path) 
     assert out.returncode == 1, out.stderr  # some files failed: exit code 1, report on stdout
     assert "Traceback" not in out.stderr
     report = json.loads(out.stdout)
-    ingested = {Path(p).name for p in report["ingested"]}
+    # A file whose text equals another's is that document's second source ("linked").
+    linked = {Path(x["path"]).name: x["doc_id"] for x in report["linked"]}
+    ingested = {Path(p).name for p in report["ingested"]} | set(linked)
     reasons = {Path(f["path"]).name: f["reason"] for f in report["failed"]}
     assert not ingested & set(reasons) and ingested | set(reasons) == set(expected)
     docs = DocStore(index / "documents.sqlite")
-    stored = {Path(d.metadata["path"]).name: d.doc_id for d in docs.list()}
+    stored = {Path(source).name: d.doc_id for d in docs.list()
+              for source in d.metadata.get("sources") or [d.metadata["path"]]}
+    assert all(stored.get(name) == doc_id for name, doc_id in linked.items())
     problems = []
     for name, want in expected.items():
         if not want.ingested:

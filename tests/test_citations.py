@@ -141,12 +141,13 @@ def test_unknown_model_falls_back_to_stem_overlap(corpus_kb: KnowledgeBase) -> N
 
 
 @contextlib.contextmanager
-def chat_server(completion: str, *, reject_schema: bool = False
+def chat_server(completion: str, *, reject_schema: int = 0
                 ) -> Iterator[tuple[str, list[dict]]]:
     """A protocol stand-in for an OpenAI-compatible server, not a model: POST
     /v1/chat/completions answers every request with `completion`. Bound to 127.0.0.1 on a free
-    port, serves at most 20 requests, and is shut down when the block ends. `reject_schema`:
-    a request with `response_format` gets 400, as from a server without structured output."""
+    port, serves at most 20 requests, and is shut down when the block ends. `reject_schema`: a
+    request with `response_format` gets this status (a server without structured output: 400,
+    or 500 naming the field, as llama-cpp-python's for the OpenAI form)."""
     requests: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -157,7 +158,7 @@ def chat_server(completion: str, *, reject_schema: bool = False
                 self.send_error(404)
                 return
             if reject_schema and "response_format" in body:
-                self.send_error(400, "response_format not supported")
+                self.send_error(reject_schema, "response_format not supported")
                 return
             reply = json.dumps({
                 "id": "stand-in", "object": "chat.completion", "created": 0,

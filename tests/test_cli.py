@@ -47,7 +47,8 @@ def test_ask_citations_match_show(corpus_index: Path) -> None:
     out = run("ask", "hvordan kobler andre til kernedriften", "--json", index=corpus_index)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert set(result) == {"question", "answer", "citations"} and result["citations"]
+    assert set(result) == {"question", "answer", "refused", "citations"} and result["citations"]
+    assert result["refused"] is False
     for c in result["citations"]:
         assert set(c) >= CITATION_KEYS and f"[{c['n']}]" in result["answer"]
         shown = json.loads(run("show", c["doc_id"], "--json", index=corpus_index).stdout)

