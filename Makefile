@@ -50,7 +50,7 @@ ocr:
 		tesseract-ocr tesseract-ocr-dan; }
 
 test: setup-test lint browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow"
