@@ -7,6 +7,7 @@ Offsets always refer to `Document.text`, so a highlight marks exactly the cited 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 from vidensbank.index.api import Answer, Hit
@@ -16,6 +17,7 @@ TEXT_STYLE = ("white-space: pre-wrap; line-height: 1.55; font-size: 1rem; "
 MARK_STYLE = "background: #ffe58a; color: inherit; padding: 0 2px; border-radius: 3px;"
 MARKER_STYLE = "font-weight: 600; color: #1f5fa8;"
 ANSWER_STYLE = "line-height: 1.55; font-size: 1rem; overflow-wrap: anywhere;"
+WINDOW_STYLE = "background: #eef4fb; border-radius: 3px;"
 MARK_ID = "citeret"
 CONTEXT_CHARS = 700  # at most this much text either side of a quote in a context view
 
@@ -31,6 +33,25 @@ def highlight(text: str, start: int, end: int, *, mark_id: str | None = None) ->
     anchor = f' id="{mark_id}"' if mark_id else ""
     return (html.escape(text[:start]) + f'<mark{anchor} style="{MARK_STYLE}">'
             + html.escape(text[start:end]) + "</mark>" + html.escape(text[end:]))
+
+
+def hit_html(hit: Hit, terms: list[tuple[int, int]]) -> str:
+    """A search hit: the window that matched on a pale ground, the matched words in bold.
+
+    `terms` are spans in the hit's text (index.highlight); everything is escaped."""
+    text = hit.text
+    ws, we = hit.window_start - hit.start_char, hit.window_end - hit.start_char
+    window = (ws, we) if 0 <= ws < we <= len(text) and (ws, we) != (0, len(text)) else None
+    cuts = sorted({0, len(text), *(window or ()), *(x for span in terms for x in span)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        piece = html.escape(text[a:b])
+        if any(s <= a and b <= e for s, e in terms):
+            piece = f'<b class="vb-term">{piece}</b>'
+        if window and window[0] <= a and b <= window[1]:
+            piece = f'<span class="vb-window" style="{WINDOW_STYLE}">{piece}</span>'
+        out.append(piece)
+    return text_block("".join(out))
 
 
 def passage_html(hit: Hit, spans: list[tuple[int, int, str]]) -> str:

@@ -18,6 +18,7 @@ from vidensbank.index.answer import Answer, answer
 from vidensbank.index.citations import Citation, is_exact
 from vidensbank.index.compare import Comparison, PlaceRow, compare
 from vidensbank.index.config import Config
+from vidensbank.index.highlight import term_spans
 from vidensbank.index.ingest_one import IngestReport
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.pipeline import ingest_paths
@@ -130,6 +131,10 @@ class Library:
         from vidensbank.index.generate import generate
 
         return generate(self.kb, question, llm=llm, top_k=top_k, filters=filters)
+
+    def term_spans(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Words of `text` that matched `query` by their Danish stem (for highlighting)."""
+        return term_spans(query, text)
 
     def document(self, doc_id: str) -> DocumentView | None:
         doc = self.kb.docs.get(doc_id)

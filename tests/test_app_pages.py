@@ -12,9 +12,11 @@ import functools
 import html
 import io
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -204,6 +206,22 @@ def test_search_groups_passages_by_document(app_env: Path) -> None:
     assert len(headings) == len(groups)
     assert [b.label for b in at.get("download_button")] == [T.SEARCH_EXPORT_CSV,
                                                             T.SEARCH_EXPORT_JSON]
+
+
+def test_search_marks_matched_words_and_the_matching_window(app_env: Path) -> None:
+    at = page("search").run()
+    at.text_input(key="search_query").input("jobcentrene i kernedriften").run()
+    assert not at.exception
+    shown = "".join(h.proto.body for h in at.get("html"))
+    # Stems match across inflections ("jobcentret" for "jobcentrene"); stopwords ("i") do not.
+    terms = set(re.findall(r'<b class="vb-term">([^<]*)</b>', shown))
+    assert {"kernedriften"} <= terms and any(t.lower().startswith("jobcent") for t in terms)
+    assert "i" not in terms and '<span class="vb-window"' in shown
+    # Markup in the document is still shown as text.
+    hit = shared_kb().search("jobcentrene i kernedriften", top_k=1)[0]
+    plain_html = html_view.hit_html(replace(hit, text="<script>x</script> kernedriften"),
+                                    [(19, 31)])
+    assert "<script>" not in plain_html and '<b class="vb-term">kernedriften</b>' in plain_html
 
 
 @pytest.mark.parametrize(("key", "value"), [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 
 import streamlit as st
 from vidensbank.app import app_pages as P
@@ -12,6 +12,7 @@ from vidensbank.index.api import Hit, Library
 from vidensbank.index.config import SEARCH_MODES
 
 Filters = dict[str, list[object]]
+Terms = Callable[[str], list[tuple[int, int]]]  # matched words of a passage
 
 FACETS = ("doc_type", "kommuner", "boligomraader", "themes", "year")
 TOP_K_DEFAULT = 20
@@ -52,7 +53,7 @@ def _exports(hits: list[Hit]) -> None:
                           icon=T.ICON_DOWNLOAD)
 
 
-def _group(group: results.DocGroup) -> None:
+def _group(group: results.DocGroup, terms: Terms) -> None:
     with st.container(border=True):
         st.markdown(f"#### {labels.plain(group.title or group.doc_id)}")
         places = [f"{T.LABEL_KOMMUNER}: {', '.join(group.kommuner)}" if group.kommuner else "",
@@ -61,17 +62,17 @@ def _group(group: results.DocGroup) -> None:
         st.caption(labels.plain(" · ".join(
             p for p in [labels.meta_line(group.doc_type, group.source, group.date), *places]
             if p)))
-        _hit(group.hits[0])
+        _hit(group.hits[0], terms)
         if len(group.hits) > 1:  # the best passage shows the case; the rest on request
             with st.expander(T.SEARCH_MORE.format(n=len(group.hits) - 1)):
                 for hit in group.hits[1:]:
-                    _hit(hit)
+                    _hit(hit, terms)
 
 
-def _hit(hit: Hit) -> None:
+def _hit(hit: Hit, terms: Terms) -> None:
     heading = T.SEARCH_PASSAGE.format(rank=hit.rank)
     st.caption(labels.plain(" · ".join([heading, *labels.place(hit.page, hit.section)])))
-    st.html(html_view.text_block(html.escape(hit.text)))
+    st.html(html_view.hit_html(hit, terms(hit.text)))
     if st.button(T.SEARCH_OPEN_SOURCE, key=f"open_{hit.rank}", icon=T.ICON_OPEN):
         st.switch_page(P.SOURCES, query_params={
             "doc_id": hit.doc_id, "start": str(hit.start_char), "end": str(hit.end_char),
@@ -98,7 +99,7 @@ def main() -> None:
                                         docs=labels.count(len(groups), T.DOCUMENTS)))
     _exports(hits)
     for group in groups:
-        _group(group)
+        _group(group, lambda text: library.term_spans(query, text))
 
 
 main()
