@@ -27,7 +27,8 @@ MARKER = re.compile(_GROUP)
 # Marker groups that close a sentence: "… tekst [1]." / "… tekst. [1][2]".
 _CLOSING = re.compile(rf"(?:\s*{_GROUP})+[.!?…]*[”\"’»)]*")
 _OPENERS = "”“\"«»„'‘(–-•*"
-_QUOTES = re.compile(r"„([^“”\n]+)[“”]|«([^»\n]+)»|»([^«\n]+)«|“([^”\n]+)”|\"([^\"\n]+)\"")
+# Guillemets may hold paragraphs: an extractive quote keeps a lead-in with what it introduces.
+_QUOTES = re.compile(r"„([^“”\n]+)[“”]|«([^»]+)»|»([^«\n]+)«|“([^”\n]+)”|\"([^\"\n]+)\"")
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\(…\))\s*")
 LEAD_IN_MAX_CHARS = 80  # "Kilderne peger på tre ting:" introduces a list; it claims nothing
 
@@ -117,7 +118,9 @@ def claims(answer: str) -> list[Claim]:
             if not re.search(r"\w", bare) or bare == NO_SOURCE_ANSWER:
                 continue
             markers = [int(n) for g in MARKER.findall(text) for n in re.findall(r"\d+", g)]
-            if not markers and bare.endswith(":") and len(bare) <= LEAD_IN_MAX_CHARS:
+            # A lead-in, or a heading line over a list ("Sted – Titel:"), claims nothing.
+            heading = answer[e:].lstrip(" \t").startswith("\n")
+            if not markers and bare.endswith(":") and (len(bare) <= LEAD_IN_MAX_CHARS or heading):
                 continue
             out.append(Claim(s, e, text, markers))
     return out
