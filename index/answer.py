@@ -20,7 +20,7 @@ from vidensbank.index import places, refusal
 from vidensbank.index.citations import Citation, as_dicts, make_citation
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.quotes import Candidate, candidates
-from vidensbank.index.search import Hit, search
+from vidensbank.index.search import MAX_QUERY_CHARS, Hit, search
 from vidensbank.index.stores.base import Filters
 
 __all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "select"]
@@ -106,8 +106,10 @@ def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,
            filters: Filters | None = None) -> Answer:
     hits = search(kb, question, top_k=max(top_k or kb.config.top_k, SEARCH_DEPTH),
                   filters=filters)
+    asked = question  # the answer names the question as typed; the work reads what search read
+    question = " ".join(question.split())[:MAX_QUERY_CHARS]
     cands = candidates(kb, question, hits)
     if hits and refusal.refuse(cands, question=question, hits=hits):
-        return Answer(question, REFUSAL, [], hits, refused=True)
+        return Answer(asked, REFUSAL, [], hits, refused=True)
     margin = OTHERS_MARGIN if ASKS_FOR_OTHERS.search(question) else MARGIN
-    return compose(question, select(cands, margin=margin), hits, kb)
+    return compose(asked, select(cands, margin=margin), hits, kb)

@@ -17,7 +17,7 @@ from vidensbank.index.answer import OTHERS_MARGIN, SEARCH_DEPTH, document_places
 from vidensbank.index.citations import Citation, make_citation
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.quotes import Candidate, candidates
-from vidensbank.index.search import search
+from vidensbank.index.search import MAX_QUERY_CHARS, search
 from vidensbank.index.stores.base import Filters
 
 MAX_ROWS = 8
@@ -77,6 +77,7 @@ def _row_places(kb: KnowledgeBase, c: Candidate) -> list[places.Place]:
 def compare(kb: KnowledgeBase, question: str, *, filters: Filters | None = None,
             max_rows: int = MAX_ROWS) -> Comparison:
     hits = search(kb, question, top_k=DEPTH, filters=filters)
+    question = " ".join(question.split())[:MAX_QUERY_CHARS]  # what search read
     cands = candidates(kb, question, hits)
     if not hits or refusal.refuse(cands, question=question, hits=hits):
         return Comparison(question, [], NO_PLACES, refused=True)

@@ -27,7 +27,7 @@ from vidensbank.index.citation_check import (
 from vidensbank.index.citations import CitedPassage, as_dicts
 from vidensbank.index.config import Config
 from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.search import Hit, search
+from vidensbank.index.search import MAX_QUERY_CHARS, Hit, search
 from vidensbank.index.stores.base import Filters
 
 from vidensbank.errors import ConfigError, VidensbankError
@@ -193,6 +193,7 @@ def generate(kb: KnowledgeBase, question: str, *, llm: Any = None, top_k: int | 
     `constrained=False` asks for free text even where the server could keep to a schema.
     """
     hits = search(kb, question, top_k=top_k, filters=filters)
+    question = " ".join(question.split())[:MAX_QUERY_CHARS]  # what search read, and the model
     if not hits:
         return GeneratedAnswer(question, NO_SOURCE_ANSWER, [], [])
     text, placed = ask_model(llm or make_llm(kb.config), question, hits, constrained)

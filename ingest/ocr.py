@@ -76,7 +76,11 @@ def recognise(data: bytes, pages: list[int], source: str) -> dict[int, str]:
     import pytesseract
     from tqdm import tqdm
 
-    document = pypdfium2.PdfDocument(data)
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:  # damaged beyond what pypdf forgave: nothing to render
+        log.warning("%s: siderne kunne ikke tegnes op til tekstgenkendelse: %s", source, exc)
+        return {}
     out: dict[int, str] = {}
     # One thread per page: under load Tesseract's OpenMP threads made it slower (9.5 against
     # 5.6 s/page on two busy cores); the setting is put back afterwards.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,7 +177,11 @@ def test_readers_keep_reading_while_an_ingest_writes(index_copy: Path, tmp_path:
     src = tmp_path / "nye"
     src.mkdir()
     for name in ("lbf-varde-fleksibilitet-og-koordination", "bl-strategisk-forum-partnerskaber"):
-        shutil.copy(ARTICLES / f"{name}.txt", src / f"kopi-{name}.txt")
+        # A changed copy (a word in the body): the same text at a new path would only be linked.
+        text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
+        cut = text.index(" og ", len(text) // 3)
+        (src / f"kopi-{name}.txt").write_text(text[:cut] + " samt " + text[cut + 4:],
+                                              encoding="utf-8")
     long_lived = KnowledgeBase.open(Config(index_dir=index_copy))  # like the running app
     before = long_lived.store.count()
     stop = tmp_path / "stop"
