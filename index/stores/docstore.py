@@ -35,11 +35,28 @@ class StoredDocument:
     chunks: int
 
 
+WAL_WAIT_S = 30.0
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """WAL, so readers are not blocked by a writer. Switching a new file to WAL ignores the busy
+    timeout: two processes creating one index at once wait here for each other, briefly."""
+    deadline = time.monotonic() + WAL_WAIT_S
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class DocStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")  # readers are not blocked by a writer
+        _use_wal(self.db)
         self.db.execute(SCHEMA)
         self.db.commit()
 
