@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from vidensbank.errors import VidensbankError
 
+T = TypeVar("T")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’»)\]]*$")
 
 
@@ -44,20 +45,24 @@ class OfftopicQuestion:
     split: str | None
 
 
-def load_offtopic(path: Path) -> list[OfftopicQuestion]:
-    if not path.exists():
-        return []
+def jsonl_rows(path: Path, make: Callable[[dict[str, Any]], T]) -> list[T]:
+    """`make(row)` for each JSON line of a question file; a bad line is one Danish error."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            out.append(OfftopicQuestion(row["id"], row["question"], row.get("kind"),
-                                        row.get("split")))
+            out.append(make(json.loads(line)))
         except (ValueError, KeyError) as exc:
             raise VidensbankError(f"{path}:{n}: ugyldig linje ({exc})") from None
     return out
+
+
+def load_offtopic(path: Path) -> list[OfftopicQuestion]:
+    if not path.exists():
+        return []
+    return jsonl_rows(path, lambda row: OfftopicQuestion(row["id"], row["question"],
+                                                         row.get("kind"), row.get("split")))
 
 
 def unbalanced_quotation(text: str) -> bool:

@@ -10,7 +10,6 @@ whose document is not in the index are listed as not indexed and left out of eve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from vidensbank.index.answer import Answer, answer
 from vidensbank.index.answer_eval import (
     OfftopicQuestion,
     answer_figures,
+    jsonl_rows,
     load_offtopic,
     refusal_figures,
 )
@@ -51,18 +51,9 @@ class Question:
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
     if not path.exists():
         raise VidensbankError(f"evalueringssættet {path} findes ikke")
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            out.append(Question(row["id"], row["question"], row["doc_id"], row["answer"],
-                                row.get("page"), row.get("kind"), path.stem,
-                                row.get("split")))
-        except (ValueError, KeyError) as exc:
-            raise VidensbankError(f"{path}:{n}: ugyldig linje ({exc})") from None
-    return out
+    return jsonl_rows(path, lambda row: Question(
+        row["id"], row["question"], row["doc_id"], row["answer"], row.get("page"),
+        row.get("kind"), path.stem, row.get("split")))
 
 
 def load_all_questions(folder: Path = EVALS_DIR) -> list[Question]:
