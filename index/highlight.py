@@ -21,9 +21,15 @@ def _stems(word: str) -> frozenset[int]:
     return frozenset(sparse_document(_bm25(), word).indices)
 
 
+@lru_cache(maxsize=256)
+def _query_stems(query: str) -> frozenset[int]:
+    # One search marks up to 50 passages with the same query: its stems are found once.
+    return frozenset(sparse_query(_bm25(), query).indices)
+
+
 def term_spans(query: str, text: str) -> list[tuple[int, int]]:
     """Spans of the words in `text` that share a stem with a word of `query`."""
-    wanted = set(sparse_query(_bm25(), query).indices)
+    wanted = _query_stems(query)
     if not wanted:
         return []
     return [m.span() for m in WORD.finditer(text) if _stems(m.group().lower()) & wanted]
