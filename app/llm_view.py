@@ -38,7 +38,8 @@ def _generated(question: str) -> Any | None:
 
 
 def _sentences(result: Any) -> None:
-    """The model's text as checked: supported sentences plain, the rest flagged with why."""
+    """The model's text as checked: supported sentences plain, the rest flagged with why; a
+    quote shown in place of the model's sentence says so."""
     if not result.sentences:  # nothing retrieved: the text says the sources do not answer
         st.markdown(labels.plain(result.answer))
         return
@@ -48,7 +49,10 @@ def _sentences(result: Any) -> None:
         else:
             st.markdown(labels.plain(T.ASK_LLM_UNSUPPORTED.format(
                 sentence=s.text, problems="; ".join(s.problems))))
-        if s.quote and s.citations:
+        if s.model_sentence is not None and s.citations:  # the line is the quote itself
+            st.caption(labels.plain(T.ASK_LLM_REPLACED.format(n=s.citations[0],
+                                                              sentence=s.model_sentence)))
+        elif s.quote and s.citations:
             st.caption(labels.plain(T.ASK_LLM_QUOTE.format(n=s.citations[0], quote=s.quote)))
     ok = sum(s.supported for s in result.sentences)
     st.caption(T.ASK_LLM_SUMMARY.format(ok=ok, total=len(result.sentences)))

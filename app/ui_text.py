@@ -84,6 +84,8 @@ ASK_LLM_ERROR = "Sprogmodellen kunne ikke bruges ({error}); her er svaret uden d
 ASK_LLM_TEXT = "Sprogmodellens tekst (ikke underbygget af kilderne)"
 ASK_LLM_UNSUPPORTED = "⚠ {sentence} (ikke understøttet: {problems})"
 ASK_LLM_QUOTE = "[{n}] «{quote}»"
+ASK_LLM_REPLACED = ("Ordret citat fra kilde [{n}] i stedet for sprogmodellens egen sætning, som "
+                    "kilden ikke underbyggede: {sentence}")
 ASK_LLM_SUMMARY = "{ok} af {total} sætninger er understøttet af de citerede kilder."
 
 # Søg.

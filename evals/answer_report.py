@@ -44,7 +44,7 @@ def main() -> None:
         for name, s in result["sets"].items():
             if s["questions"]:
                 print(row(name, s["answers"]))
-            for half in ("tune", "test"):
+            for half in sorted({q.split for q in spans.values() if q.set_name == name} - {None}):
                 mine = [q for q in spans.values() if q.set_name == name and q.split == half]
                 if mine:
                     gold = [(q.doc_id, library.kb.docs.get(q.doc_id).text.find(q.answer),

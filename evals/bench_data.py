@@ -205,3 +205,38 @@ def filter_cycle(i: int) -> dict[str, list[Any]] | None:
     """Filters as users set them: none, a document type, a kommune, a range of years."""
     return [None, {schema.DOC_TYPE: ["rapport"]}, {schema.KOMMUNER: ["Varde"]},
             {schema.YEAR: [2019, 2020, 2021, 2022]}][i % 4]
+
+
+def fill_units(index_dir: Path, embedder: Any, batch: int = 2000) -> int:
+    """The quote units' vectors of every chunk, as ingest keeps them (index.stores.unit_store).
+
+    The synthetic library repeats corpus sentences, so each distinct unit text is embedded once
+    here; answers then read the vectors per document and span, as in a real library."""
+    from vidensbank.index.quote_units import units
+
+    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    if kb.units.count():
+        kb.close()
+        return 0
+    memo: dict[str, np.ndarray] = {}
+    rows: list[tuple[Any, np.ndarray]] = []
+    seen: set[str] = set()
+    written = 0
+    for page in kb.store.all_chunks(with_vectors=False):
+        for point in page:
+            p = point.payload
+            if p["chunk_id"] in seen:
+                continue
+            seen.add(p["chunk_id"])
+            text, start = p["text"], p["start_char"]
+            spans = [(start + a, start + b) for a, b, _ in units(text)]
+            new = list({text[a - start:b - start] for a, b in spans} - memo.keys())
+            memo.update(zip(new, embedder.embed_passages(new) if new else [], strict=True))
+            rows += [((kb.model_name, p["doc_id"], p["record_hash"], a, b),
+                      memo[text[a - start:b - start]]) for a, b in spans]
+            if len(rows) >= batch:
+                kb.units.put_many(rows)
+                written, rows = written + len(rows), []
+    kb.units.put_many(rows)
+    kb.close()
+    return written + len(rows)

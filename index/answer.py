@@ -30,6 +30,7 @@ MARGIN = 0.0  # another document this close in own evidence to the best is heard
 # "Hvordan kobler andre til kernedriften?": a question about other places hears every
 # document this close (index.compare draws its rows with the same margin).
 OTHERS_MARGIN = 0.04
+OTHERS_MIN_DOCS = 3  # ... and at least this many, where as many answer at all
 ASKS_FOR_OTHERS = re.compile(r"\b(andre|andres|andet sted|steder|kommuner)\b", re.IGNORECASE)
 SEARCH_DEPTH = 8  # passages the quotes are drawn from
 NO_ANSWER = "Jeg fandt ingen passager i vidensbanken, der svarer på spørgsmålet."
@@ -49,17 +50,26 @@ class Answer:
                 "citations": as_dicts(self.citations)}
 
 
-def select(cands: list[Candidate], limit: int = MAX_CITATIONS,
-           margin: float = MARGIN) -> list[Candidate]:
+def select(cands: list[Candidate], limit: int = MAX_CITATIONS, margin: float = MARGIN,
+           min_docs: int = 1) -> list[Candidate]:
     """The best quote, then the best of each other document whose own evidence lies within
     `margin` of the strongest, then the next best: other places are heard where they answer
     nearly as well. Documents are compared by their units' own evidence, not by the score: the
     passage's rank and a matching interview question before a reply favour one document's
-    every unit, and would crowd out the others."""
+    every unit, and would crowd out the others. With `min_docs`, that many documents are heard
+    if that many have a unit above the refusal threshold, however close the margin."""
     if not cands:
         return []
     top = max(c.own for c in cands)
     strong = {c.hit.doc_id for c in cands if c.own >= top - margin}
+    best_of: dict[str, float] = {}
+    for c in cands:
+        best_of[c.hit.doc_id] = max(best_of.get(c.hit.doc_id, c.own), c.own)
+    for doc_id in sorted(best_of, key=lambda d: -best_of[d]):
+        if len(strong) >= min_docs:
+            break
+        if best_of[doc_id] >= refusal.THRESHOLD:
+            strong.add(doc_id)
     firsts: dict[str, Candidate] = {}
     for c in cands:
         if c.hit.doc_id in strong:
@@ -111,5 +121,7 @@ def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,
     cands = candidates(kb, question, hits)
     if hits and refusal.refuse(cands, question=question, hits=hits):
         return Answer(asked, REFUSAL, [], hits, refused=True)
-    margin = OTHERS_MARGIN if ASKS_FOR_OTHERS.search(question) else MARGIN
-    return compose(asked, select(cands, margin=margin), hits, kb)
+    others = bool(ASKS_FOR_OTHERS.search(question))
+    chosen = select(cands, margin=OTHERS_MARGIN if others else MARGIN,
+                    min_docs=OTHERS_MIN_DOCS if others else 1)
+    return compose(asked, chosen, hits, kb)

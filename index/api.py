@@ -19,7 +19,7 @@ from vidensbank.index.citations import Citation, is_exact
 from vidensbank.index.compare import Comparison, PlaceRow, compare
 from vidensbank.index.config import Config
 from vidensbank.index.highlight import term_spans
-from vidensbank.index.ingest_one import IngestReport
+from vidensbank.index.ingest_one import FileProgress, IngestReport
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.pipeline import ingest_paths
 from vidensbank.index.search import Hit, search
@@ -28,8 +28,8 @@ from vidensbank.ingest import schema
 
 from vidensbank.errors import VidensbankError
 
-__all__ = ["Answer", "Citation", "Comparison", "DocumentView", "EvalRun", "Hit", "IngestReport",
-           "Library", "PlaceRow", "Stats", "evaluate_models", "push", "reindex"]
+__all__ = ["Answer", "Citation", "Comparison", "DocumentView", "EvalRun", "FileProgress", "Hit",
+           "IngestReport", "Library", "PlaceRow", "Stats", "evaluate_models", "push", "reindex"]
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,11 @@ class Library:
 
     # Writing
     def ingest(self, paths: Iterable[Path | str], *, doc_type: str | None = None,
-               on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-        return ingest_paths(self.kb, paths, doc_type=doc_type, on_progress=on_progress)
+               on_progress: Callable[[int, int, str], None] | None = None,
+               on_file: Callable[[FileProgress], None] | None = None) -> IngestReport:
+        """`on_progress` follows the files; `on_file` the pages and chunks of each file."""
+        return ingest_paths(self.kb, paths, doc_type=doc_type, on_progress=on_progress,
+                            on_file=on_file)
 
     # Figures
     def evaluate(self, questions: list[evaluation.Question], *,

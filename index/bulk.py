@@ -26,6 +26,8 @@ from vidensbank.index.config import Config
 from vidensbank.index.embedders import load_embedder
 from vidensbank.index.identity import EMBEDS, Decision, Registry, set_id, source_key
 from vidensbank.index.ingest_one import (
+    FileProgress,
+    FileProgressFn,
     IngestReport,
     embed_document,
     enrich,
@@ -123,8 +125,10 @@ def _in_order(pool: ProcessPoolExecutor, files: list[Path], doc_type: str | None
 
 def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport,
                     registry: Registry, *, doc_type: str | None, workers: int,
-                    on_progress: Callable[[int, int, str], None] | None) -> None:
-    """Fill `report` as the sequential loop in pipeline would."""
+                    on_progress: Callable[[int, int, str], None] | None,
+                    on_file: FileProgressFn | None = None) -> None:
+    """Fill `report` as the sequential loop in pipeline would. Files are followed whole (as
+    their results arrive), not page by page: the workers do not report back while working."""
     threads = max(1, (os.cpu_count() or 1) // workers)
     # spawn, not fork: the parent holds a Qdrant shard and model threads that must not be forked.
     context = multiprocessing.get_context("spawn")
@@ -141,6 +145,10 @@ def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport,
                     report.seconds[key] += item.seconds[key]
                 if _accept(kb, item, registry, report):
                     batch.append(item)
+                if on_file and item.doc is not None:
+                    pages = len(item.doc.metadata.get(schema.PAGE_SPANS) or [])
+                    on_file(FileProgress(Path(item.path).name, pages, pages, item.chunks,
+                                         item.chunks, done=True))
                 if sum(len(p.points) for p in batch) >= WRITE_BATCH:
                     write_batch(kb, batch, report)
                     batch = []
@@ -150,7 +158,7 @@ def ingest_parallel(kb: KnowledgeBase, files: list[Path], report: IngestReport,
                     len(files) - done)
     write_batch(kb, batch, report)
     for path in files[done:]:
-        ingest_file(kb, path, doc_type, registry, report)
+        ingest_file(kb, path, doc_type, registry, report, on_file)
 
 
 def _accept(kb: KnowledgeBase, item: Prepared, registry: Registry,
@@ -179,7 +187,7 @@ def write_batch(kb: KnowledgeBase, batch: list[Prepared], report: IngestReport) 
     for item in batch:
         if item.decision is not None and item.decision.action in EMBEDS:
             kb.store.delete_doc(item.decision.doc_id)
-    kb.store.upsert([p for item in batch for p in item.points])
+    kb.write_points([p for item in batch for p in item.points])
     for item in batch:
         assert item.doc is not None and item.decision is not None
         write_record(kb, item.decision, item.doc, item.chunks)

@@ -88,6 +88,8 @@ class SentenceCheck:
     problems: list[str] = field(default_factory=list)
     verdicts: list[CitationVerdict] = field(default_factory=list)
     quote: str | None = None  # structured output: the passage sentence the model copied
+    # Structured output: the model's own sentence, set when the quote is shown in its place.
+    model_sentence: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from vidensbank.index.resume import embed_and_write
 from vidensbank.index.stores.base import ChunkPoint
 from vidensbank.ingest import schema
 from vidensbank.ingest.fetch import fetch_document, is_url
+from vidensbank.ingest.pdf import PAGE_PROGRESS
 from vidensbank.ingest.readers import is_supported, read_path
 
 from vidensbank.errors import IngestError, VidensbankError
@@ -49,6 +50,22 @@ class IngestReport:
                 "linked": [{"path": p, "doc_id": d} for p, d in self.linked],
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
                 "chunks": self.chunks, "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+@dataclass
+class FileProgress:
+    """Where the ingest of one file stands: pages read (PDFs), then chunks embedded and written.
+    `pages` is 0 for files without pages; `chunks` is 0 until the file is chunked."""
+
+    name: str
+    pages_read: int = 0
+    pages: int = 0
+    chunks_written: int = 0
+    chunks: int = 0
+    done: bool = False
+
+
+FileProgressFn = Callable[[FileProgress], None]
 
 
 def expand_paths(paths: Iterable[Path | str], report: IngestReport) -> list[Path | str]:
@@ -118,8 +135,12 @@ def note(report: IngestReport, decision: Decision, path: str, chunks: int) -> No
 
 
 def ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
-                registry: Registry, report: IngestReport) -> None:
+                registry: Registry, report: IngestReport,
+                on_file: FileProgressFn | None = None) -> None:
     clock = time.perf_counter()
+    state = FileProgress(Path(str(path)).name)
+    tell = on_file or (lambda _: None)
+    token = PAGE_PROGRESS.set(lambda read, pages: tell(_pages(state, read, pages)))
     try:
         doc = (fetch_document(path, doc_type=doc_type, ocr=kb.config.ocr) if is_url(path)
                else read_path(Path(path), doc_type=doc_type, ocr=kb.config.ocr))
@@ -127,12 +148,15 @@ def ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
     except VidensbankError as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
         report.failed.append((str(path), reason))
+        tell(_done(state))
         return
     except Exception as exc:  # a reader bug must not stop the batch; say what it was
         log.exception("uventet fejl i %s", path)
         report.failed.append((str(path), f"uventet fejl: {type(exc).__name__}: {exc}"))
+        tell(_done(state))
         return
     finally:
+        PAGE_PROGRESS.reset(token)
         report.seconds["parse"] += time.perf_counter() - clock
     doc.metadata[schema.PATH] = str(path)
     decision = registry.resolve(doc, source_key(path))
@@ -140,7 +164,9 @@ def ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
     if decision.action in EMBEDS:
         nodes = chunk_document(doc, budget=kb.config.chunk_size, minimum=kb.config.chunk_min)
         embedded: list[float] = []
-        embed_and_write(kb, doc, decision.digest, nodes, embedded.append)
+        state.chunks = len(nodes)
+        embed_and_write(kb, doc, decision.digest, nodes, embedded.append,
+                        lambda written: tell(_chunks(state, written)))
         report.seconds["embed"] += sum(embedded)
         clock += sum(embedded)  # the rest of the time was writing
         chunks = len(nodes)
@@ -148,3 +174,19 @@ def ingest_file(kb: KnowledgeBase, path: Path | str, doc_type: str | None,
     registry.commit(decision, doc.metadata[schema.CONTENT_HASH])
     report.seconds["write"] += time.perf_counter() - clock
     note(report, decision, str(path), chunks)
+    tell(_done(state))
+
+
+def _pages(state: FileProgress, read: int, pages: int) -> FileProgress:
+    state.pages_read, state.pages = read, pages
+    return state
+
+
+def _chunks(state: FileProgress, written: int) -> FileProgress:
+    state.chunks_written = written
+    return state
+
+
+def _done(state: FileProgress) -> FileProgress:
+    state.done = True
+    return state

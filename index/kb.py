@@ -14,8 +14,10 @@ import qdrant_edge as qe
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import check_same_model, identity_of, load_embedder
 from vidensbank.index.manifest import SCHEMA_VERSION, read_manifest, write_manifest
-from vidensbank.index.stores.base import SparseVec, Store
+from vidensbank.index.stores.base import ChunkPoint, SparseVec, Store
 from vidensbank.index.stores.docstore import DocStore
+from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
+from vidensbank.index.stores.unit_store import UnitKey, UnitStore
 
 from vidensbank.errors import IndexLockedError, IndexNotFoundError
 
@@ -75,10 +77,27 @@ class KnowledgeBase:
     store: Store
     embedder: Any
     bm25: qe.Bm25 = field(default_factory=bm25_model)
+    _units: UnitStore | None = field(default=None, repr=False)
 
     @property
     def index_dir(self) -> Path:
         return self.config.index_dir
+
+    @property
+    def model_name(self) -> str:
+        return str(self.manifest.get("model", {}).get("name", ""))
+
+    @property
+    def units(self) -> UnitStore:
+        """The quote unit vectors (opened on first use; a local file, also beside a server)."""
+        if self._units is None:
+            self._units = UnitStore(self.index_dir / UNITS_FILE)
+        return self._units
+
+    def write_points(self, points: list[ChunkPoint]) -> None:
+        """Chunks into the vector store, their quote units' vectors beside it."""
+        self.store.upsert(points)
+        self.units.put_many(unit_rows(self.model_name, points))
 
     @classmethod
     def open(cls, config: Config, *, create: bool = False) -> KnowledgeBase:
@@ -107,6 +126,14 @@ class KnowledgeBase:
     def close(self) -> None:
         self.store.close()
         self.docs.close()
+        if self._units is not None:
+            self._units.close()
+
+
+def unit_rows(model: str, points: list[ChunkPoint]) -> list[tuple[UnitKey, object]]:
+    """The (key, vector) rows of the units the points carry (index.points)."""
+    return [((model, str(p.payload.get("doc_id")), str(p.payload.get("record_hash") or ""),
+              a, b), vec) for p in points for a, b, vec in p.units]
 
 
 @contextmanager

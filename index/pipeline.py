@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vidensbank.index.bulk import ingest_parallel
 from vidensbank.index.identity import Registry
-from vidensbank.index.ingest_one import IngestReport, expand_paths, ingest_file
+from vidensbank.index.ingest_one import FileProgressFn, IngestReport, expand_paths, ingest_file
 from vidensbank.index.kb import KnowledgeBase, write_lock
 from vidensbank.ingest.fetch import is_url
 
@@ -25,8 +25,12 @@ def ingest_paths(
     doc_type: str | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     workers: int | None = None,
+    on_file: FileProgressFn | None = None,
 ) -> IngestReport:
     """Ingest files and folders; every failure is reported with its reason, the rest goes on.
+
+    `on_progress(done, total, name)` follows the files; `on_file` follows one file inside: its
+    pages as they are read, then its chunks as they are embedded and written (one process).
 
     With several workers (default: config.workers) files are parsed and embedded in parallel
     processes (index/bulk.py); the result is the same.
@@ -39,12 +43,12 @@ def ingest_paths(
         # Worker processes read local files only; URLs are fetched in the loop below.
         if workers > 1 and len(files) > 1 and not any(is_url(f) for f in files):
             ingest_parallel(kb, files, report, registry, doc_type=doc_type, workers=workers,
-                            on_progress=on_progress)
+                            on_progress=on_progress, on_file=on_file)
         else:
             for i, path in enumerate(files):
                 if on_progress:
                     on_progress(i, len(files), Path(path).name)
-                ingest_file(kb, path, doc_type, registry, report)
+                ingest_file(kb, path, doc_type, registry, report, on_file)
         clock = time.perf_counter()
         kb.store.finish_writes()
         report.seconds["write"] += time.perf_counter() - clock

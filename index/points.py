@@ -14,6 +14,7 @@ import uuid
 from llama_index.core.schema import Document, TextNode
 from vidensbank.index.chunking import window_spans
 from vidensbank.index.kb import KnowledgeBase, sparse_document
+from vidensbank.index.quote_units import units
 from vidensbank.index.stores.base import ChunkPoint
 from vidensbank.ingest import schema
 from vidensbank.ingest.layout import chunk_layout, place
@@ -54,7 +55,14 @@ def to_points(kb: KnowledgeBase, doc: Document, nodes: list[TextNode]) -> list[C
                for w in window_spans(doc.text, (node.start_char_idx or 0, node.end_char_idx or 0),
                                      kb.config.window_size)]
     texts = [passage_text(title, doc.text[a:b]) for _, (a, b) in windows]
-    dense = kb.embedder.embed_passages(texts) if texts else []
+    # Each chunk's quote units, embedded in the same batches: answers read them (index.quotes).
+    spans = {id(node): [((node.start_char_idx or 0) + ua, (node.start_char_idx or 0) + ub)
+                        for ua, ub, _ in units(node.text)] for node in nodes}
+    unit_texts = [doc.text[a:b] for node in nodes for a, b in spans[id(node)]]
+    vectors = kb.embedder.embed_passages(texts + unit_texts) if texts else []
+    dense, unit_vectors = vectors[:len(texts)], iter(vectors[len(texts):])
+    chunk_units = {id(node): tuple((a, b, next(unit_vectors)) for a, b in spans[id(node)])
+                   for node in nodes}
     points = []
     for (node, (wa, wb)), text, vector in zip(windows, texts, dense, strict=True):
         a, b = node.start_char_idx or 0, node.end_char_idx or 0
@@ -65,5 +73,6 @@ def to_points(kb: KnowledgeBase, doc: Document, nodes: list[TextNode]) -> list[C
                        chunk_id=f"{doc.id_}:{a}-{b}", window_start=wa, window_end=wb,
                        page=where.page, section=where.section, **chunk_layout(doc.metadata, a, b))
         points.append(ChunkPoint(point_id(doc.id_, digest, wa, wb), vector,
-                                 sparse_document(kb.bm25, text), payload))
+                                 sparse_document(kb.bm25, text), payload,
+                                 chunk_units.pop(id(node), ())))
     return points

@@ -1,16 +1,14 @@
 """Quote candidates: whole sentences from the retrieved passages, scored by meaning and by words.
 
-A candidate is a span of a hit's text that reads on its own: one or more sentences, never a
-heading, never a lead-in ending in ":" without what it introduces, never starting or ending inside
-a quotation (the sentences of a quotation stay together; a quotation too long to quote whole,
-such as a long interview reply, gives its sentences one by one, the first and last without the
-marks around it). Each is scored by
+A candidate is a unit of a hit's text that reads on its own (index.quote_units). Each is scored by
 - meaning: the embedding model's cosine between the question and the candidate,
 - words: the question's stemmed BM25 terms it contains, weighted by their rarity among the hits,
 - the passage's retrieval rank, and whether the window that matched lies over it.
 An interview question ("?") is never quoted; its match passes on to the reply after it.
-Candidate vectors are cached per document version and span, so a warm process embeds only
-passages it has not seen.
+Candidate vectors are embedded at ingest and kept beside the index (index.stores.unit_store),
+keyed by model, document version and span; a unit found nowhere (an index built before, another
+model after a reindex) is embedded on first use and kept. A process also holds recent ones in
+memory.
 """
 
 from __future__ import annotations
@@ -21,13 +19,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from vidensbank.index.answer_eval import fragment_reason, unbalanced_quotation
 from vidensbank.index.kb import KnowledgeBase, sparse_document, sparse_query
+from vidensbank.index.quote_units import units
 from vidensbank.index.search import Hit
-from vidensbank.index.sentences import sentence_spans
+from vidensbank.index.stores.unit_store import UnitKey
 
-MIN_QUOTE_CHARS = 40  # shorter sentences are joined with the next one on their line
-MAX_QUOTE_CHARS = 500
 # Fusion weights, chosen on the tune half of evals/questions_paraphrase.jsonl and on
 # evals/questions.jsonl (evals/tune_answers.py): meaning counts most (cosines lie within about 0.1
 # of each other); words and the passage's rank break ties. The matched window adds nothing there.
@@ -52,84 +48,37 @@ class Candidate:
     own: float = 0.0
 
 
-_MARKS = "”“„«»\""
-
-
-def _opens_quotation(text: str) -> bool:
-    return text.lstrip()[:1] in "”“„«\""
-
-
-def _bare(text: str, a: int, b: int) -> tuple[int, int]:
-    """The sentence `text[a:b]` without the quotation mark it opens or closes a quotation with:
-    «”For eksempel med det fremskudte jobcenter.» reads whole as «For eksempel med ...».
-    """
-    piece = text[a:b]
-    if _opens_quotation(piece):
-        a += len(piece) - len(piece.lstrip()) + 1
-    elif piece.rstrip()[-1:] in _MARKS:
-        b = a + len(piece.rstrip()) - 1
-    return a, b
-
-
-def units(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, is_question) of the readable units of `text`, in its own offsets."""
-    spans = sentence_spans(text)
-    out: list[tuple[int, int, bool]] = []
-
-    def emit(a: int, b: int) -> None:
-        piece = text[a:b]
-        closing = piece.rstrip("”\"’»)] ")[-1:]
-        if b - a <= MAX_QUOTE_CHARS and (closing == "?" or fragment_reason(piece) is None):
-            out.append((a, b, closing == "?"))
-
-    i = 0
-    while i < len(spans):
-        a, b = spans[i]
-        piece = text[a:b]
-        if unbalanced_quotation(piece) and not _opens_quotation(piece):
-            emit(*_bare(text, a, b))  # the last sentence of a quotation begun before it
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(spans) and b - a <= MAX_QUOTE_CHARS:
-            piece = text[a:b]
-            short = b - a < MIN_QUOTE_CHARS and "\n" not in text[b:spans[j + 1][0]]
-            if not (short or piece.endswith(":") or unbalanced_quotation(piece)):
-                break
-            j += 1
-            b = spans[j][1]
-        if b - a > MAX_QUOTE_CHARS and j > i:
-            # Too long to quote whole (a long interview reply): its sentences stand on their
-            # own, the first and last without the quotation marks around the reply.
-            emit(*_bare(text, *spans[i]))
-            i += 1
-            continue
-        emit(a, b)
-        i = j + 1
-    return out
-
-
-_cache: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
+_cache: OrderedDict[UnitKey, np.ndarray] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _vectors(kb: KnowledgeBase, hit: Hit, spans: list[tuple[int, int]]) -> np.ndarray:
-    """Passage vectors of `spans` of `hit` (document offsets), from the cache where it can."""
-    model = str(kb.manifest.get("model", {}).get("name", ""))
-    version = str(hit.metadata.get("record_hash") or "")
-    keys = [(model, hit.doc_id, version, str(a), str(b)) for a, b in spans]
+def unit_vectors(kb: KnowledgeBase, wanted: list[tuple[Hit, list[tuple[int, int]]]]
+                 ) -> list[np.ndarray]:
+    """Vectors of each hit's unit spans (document offsets): from memory, else from the unit
+    store ingest filled, else embedded now (all hits in one batch) and kept in both."""
+    keys = [[(kb.model_name, hit.doc_id, str(hit.metadata.get("record_hash") or ""), a, b)
+             for a, b in spans] for hit, spans in wanted]
+    flat = [k for ks in keys for k in ks]
     with _lock:
-        found = {k: _cache[k] for k in keys if k in _cache}
-    missing = [(k, s) for k, s in zip(keys, spans, strict=True) if k not in found]
+        found = {k: _cache[k] for k in flat if k in _cache}
+    if len(found) < len(flat):
+        found |= kb.units.get_many(k for k in flat if k not in found)
+    text_of = {k: hit.text[k[3] - hit.start_char:k[4] - hit.start_char]
+               for (hit, _), ks in zip(wanted, keys, strict=True) for k in ks}
+    missing = list(dict.fromkeys(k for k in flat if k not in found))
     if missing:
-        texts = [hit.text[a - hit.start_char:b - hit.start_char] for _, (a, b) in missing]
-        made = kb.embedder.embed_passages(texts)
-        with _lock:
-            for (k, _), v in zip(missing, made, strict=True):
-                found[k] = _cache[k] = np.asarray(v, dtype=np.float32)
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-    return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
+        made = [np.asarray(v, dtype=np.float32)
+                for v in kb.embedder.embed_passages([text_of[k] for k in missing])]
+        found |= dict(zip(missing, made, strict=True))
+        kb.units.put_many(zip(missing, made, strict=True))
+    with _lock:
+        for k in flat:
+            _cache[k] = found[k]
+            _cache.move_to_end(k)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return [np.stack([found[k] for k in ks]) if ks else np.zeros((0, 1), np.float32)
+            for ks in keys]
 
 
 def term_weights(kb: KnowledgeBase, question: str, hits: list[Hit]) -> dict[int, float]:
@@ -146,10 +95,12 @@ def candidates(kb: KnowledgeBase, question: str, hits: list[Hit]) -> list[Candid
     total = sum(weights.values()) or 1.0
     query = kb.embedder.embed_query(" ".join(question.split())) if hits else None
     out = []
-    for hit in hits:
-        found = units(hit.text)
-        spans = [(hit.start_char + a, hit.start_char + b) for a, b, _ in found]
-        cosines = _vectors(kb, hit, spans) @ query if spans else []
+    found_of = [units(hit.text) for hit in hits]
+    spans_of = [[(hit.start_char + a, hit.start_char + b) for a, b, _ in found]
+                for hit, found in zip(hits, found_of, strict=True)]
+    vectors_of = unit_vectors(kb, list(zip(hits, spans_of, strict=True)))
+    for hit, found, spans, vectors in zip(hits, found_of, spans_of, vectors_of, strict=True):
+        cosines = vectors @ query if spans else []
         carried = (0.0, 0.0)  # an interview question passes its match on to the reply after it
         for (a, b), (_, _, asked), cos in zip(spans, found, cosines, strict=True):
             text = hit.text[a - hit.start_char:b - hit.start_char]

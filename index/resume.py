@@ -42,14 +42,20 @@ def written_chunks(kb: KnowledgeBase, doc: Document, digest: str,
 
 
 def embed_and_write(kb: KnowledgeBase, doc: Document, digest: str, nodes: list[TextNode],
-                    on_embedded: Callable[[float], None] | None = None) -> int:
-    """Embed and write the chunks not yet written; returns how many were embedded now."""
+                    on_embedded: Callable[[float], None] | None = None,
+                    on_written: Callable[[int], None] | None = None) -> int:
+    """Embed and write the chunks not yet written; returns how many were embedded now.
+    `on_written` gets the number of the document's chunks in the store after each batch."""
     done = written_chunks(kb, doc, digest, nodes)
     todo = [node for i, node in enumerate(nodes) if i not in done]
+    if on_written:
+        on_written(len(done))
     for start in range(0, len(todo), WRITE_EVERY):
         clock = time.perf_counter()
         points: list[ChunkPoint] = to_points(kb, doc, todo[start:start + WRITE_EVERY])
         if on_embedded:
             on_embedded(time.perf_counter() - clock)
-        kb.store.upsert(points)
+        kb.write_points(points)
+        if on_written:
+            on_written(len(done) + min(start + WRITE_EVERY, len(todo)))
     return len(todo)

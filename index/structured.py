@@ -6,7 +6,12 @@ so the model can only write what the schema allows. Each point of the answer nam
 construction) and then says it in its own Danish words (`saetning`). The quote comes first so that
 the model writes its sentence with the evidence just in front of it; one passage per point keeps
 the quote inside the passage it cites. The answer text is built from the points with [n] markers,
-and index.citation_check judges the model's sentences, not the quotes.
+and index.citation_check judges it.
+
+A small model's own sentence is often not backed by the passage it names while its quote, fixed by
+the grammar, is verbatim. So a point shows the model's sentence only where the checker passes it
+and the quote alone supports it too; otherwise it shows the quote, marked as one, and keeps the
+model's sentence beside it (`model_sentence`).
 """
 
 from __future__ import annotations
@@ -15,12 +20,22 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from vidensbank.index.citation_check import MARKER, Passage, SentenceCheck, quote_found
+from vidensbank.index.citation_check import (
+    MARKER,
+    Passage,
+    SentenceCheck,
+    SupportScorer,
+    quote_found,
+    strip_markers,
+)
 from vidensbank.index.sentences import sentence_spans
 
 MAX_POINTS = 3  # a short answer that fits MAX_TOKENS: a quote and a sentence are ~150 tokens
 MAX_SENTENCE_CHARS = 300
 MIN_QUOTE_CHARS = 20  # shorter "sentences" are headings and list stubs, not evidence
+# llama-cpp-python (0.3.x) turns a `"` or `\` inside an enum string into a grammar that does not
+# parse, and its server dies on it (segfault): such sentences are left out of the choices.
+UNSAFE_IN_ENUM = ('"', "\\")
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,15 @@ class Point:
     n: int  # the passage, 1-based
     quote: str
     sentence: str
+    as_quote: bool = False  # shown: the quote in place of the model's sentence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote as a passage of its own: the model's sentence is judged against it alone."""
+
+    title: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +67,8 @@ def passage_sentences(text: str) -> list[str]:
     """The passage's sentences, whitespace folded (quote_found compares that way)."""
     found = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
     long = [s for s in found if len(s) >= MIN_QUOTE_CHARS]
-    return list(dict.fromkeys(long or [" ".join(text.split())]))
+    return [s for s in dict.fromkeys(long or [" ".join(text.split())])
+            if s and not any(c in s for c in UNSAFE_IN_ENUM)]
 
 
 def schema(passages: list[Passage]) -> dict[str, Any]:
@@ -56,7 +81,7 @@ def schema(passages: list[Passage]) -> dict[str, Any]:
         },
         "required": ["kilde", "citat", "saetning"],
         "additionalProperties": False,
-    } for n, p in enumerate(passages, start=1) if p.text.strip()]
+    } for n, p in enumerate(passages, start=1) if passage_sentences(p.text)]
     return {
         "type": "object",
         "properties": {"svar": {"type": "array", "items": {"anyOf": choices},
@@ -97,36 +122,85 @@ def parse(content: str, count: int) -> list[Point] | None:
     return points
 
 
+def quoted(quote: str) -> str | None:
+    """The quote in the first pair of marks it holds none of (the checker reads the pair back);
+    None where no pair fits or the quote holds a [n] of its own."""
+    bare = " ".join(quote.split()).rstrip(" .")
+    if not bare or MARKER.search(bare):
+        return None
+    for left, right, banned in (("„", "“", "“”"), ("«", "»", "»"), ("»", "«", "«")):
+        if not any(c in bare for c in banned):
+            return f"{left}{bare}{right}"
+    return None
+
+
+def line_of(p: Point) -> str | None:
+    bare = quoted(p.quote) if p.as_quote else " ".join(MARKER.sub("", p.sentence).split())
+    bare = (bare or "").rstrip(" .")
+    return f"{bare} [{p.n}]." if bare else None
+
+
 def compose(points: list[Point]) -> tuple[str, list[Placed]]:
     """The answer text, one point per line ending in its marker, and where each point stands.
 
-    Markers the model wrote itself are dropped: the number comes from `kilde` alone.
+    Markers the model wrote itself are dropped: the number comes from `kilde` alone. A line said
+    before is not said again (small models repeat a point).
     """
     lines: list[str] = []
     placed: list[Placed] = []
     at = 0
     for p in points:
-        bare = " ".join(MARKER.sub("", p.sentence).split()).rstrip(" .")
-        if not bare:
+        line = line_of(p)
+        if line is None or line in lines:
             continue
-        line = f"{bare} [{p.n}]."
         placed.append(Placed(p, at, at + len(line)))
         lines.append(line)
         at += len(line) + 1
     return "\n".join(lines), placed
 
 
+def agrees(point: Point, checks: list[SentenceCheck], passage: Passage,
+           scorer: SupportScorer) -> bool:
+    """The checker passed the model's sentence, and its verbatim quote alone supports it too."""
+    if not checks or not all(c.supported for c in checks):
+        return False
+    if not quote_found(point.quote, [passage]):
+        return False
+    evidence = [Evidence(passage.title, point.quote)]
+    bare = [strip_markers(c.text) for c in checks]
+    return all(scorer.supports(scorer.score(b, v, evidence))
+               for b, v in zip(bare, scorer.embed(bare), strict=True))
+
+
+def settle(placed: list[Placed], sentences: list[SentenceCheck], passages: list[Passage],
+           scorer: SupportScorer) -> list[Point]:
+    """The points as they are to be shown: the model's sentence where it agrees with checker and
+    quote; else the quote where it is verbatim in its passage; else the sentence, to be flagged."""
+    out = []
+    for p in placed:
+        checks = [s for s in sentences if p.start <= s.start < p.end]
+        passage = passages[p.point.n - 1]
+        if agrees(p.point, checks, passage, scorer):
+            out.append(p.point)
+            continue
+        usable = quoted(p.point.quote) is not None and quote_found(p.point.quote, [passage])
+        out.append(replace(p.point, as_quote=usable))
+    return out
+
+
 def attach_quotes(sentences: list[SentenceCheck], placed: list[Placed],
                   passages: list[Passage]) -> list[SentenceCheck]:
-    """Each checked sentence with its point's quote; a quote not verbatim in its passage (a
-    server that ignored the grammar) makes the sentence unsupported."""
+    """Each checked sentence with its point's quote (and the model's sentence where the quote
+    stands in its place); a quote not verbatim in its passage (a server that ignored the
+    grammar) makes the sentence unsupported."""
     out = []
     for s in sentences:
         point = next((p.point for p in placed if p.start <= s.start < p.end), None)
         if point is None:
             out.append(s)
             continue
-        checked = replace(s, quote=point.quote)
+        checked = replace(s, quote=point.quote,
+                          model_sentence=point.sentence if point.as_quote else None)
         if not quote_found(point.quote, [passages[point.n - 1]]):
             problem = f"citatet »{point.quote}« står ikke ordret i kilde [{point.n}]"
             checked = replace(checked, supported=False, problems=[*s.problems, problem])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 from llama_index.core.schema import Document
@@ -54,6 +56,11 @@ NO_AES = (
 )
 
 Span = list[int | str]
+
+# (pages read, pages in all) after each page. Readers share one signature (ingest.readers), so
+# whoever wants to follow a long PDF sets this around the read instead of passing it through.
+PAGE_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("page_progress",
+                                                                          default=None)
 
 
 def read_pdf(path: Path, doc_id: str, *, ocr: str = "auto") -> Document:
@@ -134,6 +141,7 @@ def _page_texts(reader: PdfReader, source: str) -> tuple[list[str], list[list[St
     texts: list[str] = []
     styles: list[list[StyledLine]] = []
     failed = 0
+    report, total = PAGE_PROGRESS.get(), len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         styles.append([])
         try:
@@ -145,6 +153,8 @@ def _page_texts(reader: PdfReader, source: str) -> tuple[list[str], list[list[St
             log.warning("%s: side %d kunne ikke læses: %s", source, number, exc)
             failed += 1
             texts.append("")
+        if report:
+            report(number, total)
     if failed == len(texts):
         raise IngestError(source, "PDF'en er beskadiget: ingen af siderne kunne læses")
     return texts, styles

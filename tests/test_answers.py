@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import cli
+from vidensbank.index import refusal
+from vidensbank.index.answer import Candidate, select
 from vidensbank.index.answer_eval import fragment_reason
-from vidensbank.index.quotes import units
+from vidensbank.index.quote_units import units
+from vidensbank.index.search import Hit
 
 KERNEDRIFT = "hvordan kobler andre til kernedriften?"
 ONE_ARTICLE = "Hvad hedder boligområdet i Silkeborg, hvor kommunen roser samspillet?"
@@ -66,6 +69,7 @@ def test_ask_quotes_whole_sentences_grouped_by_place(corpus_index: Path) -> None
     headings = [line for line in text.splitlines() if line.endswith(":") and " – " in line]
     assert len(headings) == len({c["doc_id"] for c in result["citations"]})
     assert any(h.startswith("Sønderborg – ") for h in headings), text
+    assert len(headings) >= 3, text  # a question about how *others* do it hears several places
 
 @pytest.mark.parametrize("question", OFFTOPIC)
 def test_offtopic_question_is_refused_but_search_lists_hits(corpus_index: Path,
@@ -130,3 +134,24 @@ def test_same_question_about_a_place_in_the_library_is_answered(corpus_index: Pa
                for c in result["citations"])
     rows = json.loads(cli("compare", question, "--json", index=corpus_index).stdout)["rows"]
     assert rows and all("Varde" in (r["place"], r["kommune"]) for r in rows), rows
+
+
+def _candidate(doc_id: str, own: float) -> Candidate:
+    hit = Hit(1, 1.0, doc_id, doc_id, None, "artikel", "x", 0, 1, None, None, None, 0, 1, "",
+              {})
+    return Candidate(own, hit, 0, 1, own, 0.0, own)
+
+
+def test_a_question_about_others_hears_three_documents_where_three_answer() -> None:
+    """The example question must not depend on a near-tie: documents above the refusal
+    threshold are heard however far they lie behind the first, and none below it is."""
+    strong = refusal.THRESHOLD + 0.1
+    cands = [_candidate("a", strong + 0.2), _candidate("a", strong + 0.15),
+             _candidate("b", strong), _candidate("c", strong - 0.05),
+             _candidate("d", refusal.THRESHOLD - 0.01)]
+    docs = [c.hit.doc_id for c in select(cands, limit=3, margin=0.04)]
+    assert docs == ["a", "a", "b"]  # the margin alone: the best document first and most
+    docs = [c.hit.doc_id for c in select(cands, limit=3, margin=0.04, min_docs=3)]
+    assert sorted(docs) == ["a", "b", "c"]
+    docs = [c.hit.doc_id for c in select(cands, limit=4, margin=0.04, min_docs=4)]
+    assert "d" not in docs  # under the threshold: never padded in

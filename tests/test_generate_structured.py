@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from vidensbank.index.answer import answer
-from vidensbank.index.generate import FALLBACK_NOTE, generate, make_llm
+from vidensbank.index.generate import FALLBACK_NOTE, GeneratedAnswer, generate, make_llm
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.search import search
-from vidensbank.index.structured import passage_sentences
+from vidensbank.index.structured import passage_sentences, quoted
 
 from tests.test_citations import QUESTION, chat_server
 from tests.test_cli import run
@@ -101,3 +101,77 @@ def test_fallback_is_the_extractive_answer(corpus_kb: KnowledgeBase) -> None:
                           llm=make_llm(replace(corpus_kb.config, llm_url=url)))
     assert result.extractive is not None
     assert result.extractive.as_dict() == answer(corpus_kb, QUESTION).as_dict()
+
+
+def structured_answer(kb: KnowledgeBase, completion: str) -> GeneratedAnswer:
+    with chat_server(completion) as (url, _):
+        return generate(kb, QUESTION, llm=make_llm(replace(kb.config, llm_url=url)))
+
+
+def test_unsupported_sentence_is_shown_as_its_quote(corpus_kb: KnowledgeBase) -> None:
+    """The model's sentence is not backed by its passage; its verbatim quote is shown instead."""
+    n, quote = gold(corpus_kb)
+    small_talk = "Sure! I am happy to help you with that"
+    result = structured_answer(corpus_kb, reply((n, quote, small_talk)))
+    (s,) = result.sentences
+    assert small_talk not in result.answer and s.model_sentence == small_talk
+    assert quoted(quote) in s.text and s.text == result.answer
+    assert s.supported and s.citations == [n] and s.quote == quote
+    assert result.as_dict()["sentences"][0]["model_sentence"] == small_talk
+    # Nothing of the model's own holds up: the extractive answer is shown, with the note.
+    assert result.mode == "fallback" and result.note == FALLBACK_NOTE
+    assert result.extractive is not None and result.extractive.citations
+
+
+def test_own_sentence_is_shown_with_a_quote_beside_it(corpus_kb: KnowledgeBase) -> None:
+    """One point holds up in the model's words, the other is shown as its quote: half of the
+    answer is the model's own and backed, so the answer is shown."""
+    n, quote = gold(corpus_kb)
+    hits = search(corpus_kb, QUESTION)
+    other = next(s for s in passage_sentences(hits[n - 1].text) if "individuelle beboer" in s)
+    sentence = "Helhedsplanen skal supplere kernedriften, fx jobcenterindsatsen"
+    result = structured_answer(corpus_kb, reply((n, quote, sentence),
+                                                (n, other, "Sure! I am happy to help")))
+    assert result.answer.splitlines() == [f"{sentence} [{n}].", f"{quoted(other)} [{n}]."]
+    own, shown_quote = result.sentences
+    assert own.supported and own.model_sentence is None
+    assert shown_quote.supported and shown_quote.model_sentence == "Sure! I am happy to help"
+    assert result.mode == "generated" and result.extractive is None
+
+
+def test_sentence_the_quote_does_not_back_is_not_shown(corpus_kb: KnowledgeBase) -> None:
+    """A sentence the checker passes against the whole passage, but that says something else
+    than the quote the model picked for it, gives way to that quote."""
+    n, quote = gold(corpus_kb)
+    hits = search(corpus_kb, QUESTION)
+    other = next(s for s in passage_sentences(hits[n - 1].text)
+                 if "individuelle beboer" in s).rstrip(".")
+    result = structured_answer(corpus_kb, reply((n, quote, other)))
+    (s,) = result.sentences
+    assert other not in result.answer and s.model_sentence == other
+    assert s.supported and quoted(quote) in s.text
+
+
+def test_repeated_point_is_shown_once(corpus_kb: KnowledgeBase) -> None:
+    n, quote = gold(corpus_kb)
+    sentence = "Helhedsplanen skal supplere kernedriften, fx jobcenterindsatsen"
+    result = structured_answer(corpus_kb, reply((n, quote, sentence), (n, quote, sentence)))
+    assert result.answer == f"{sentence} [{n}]."
+    (s,) = result.sentences
+    assert s.supported and s.model_sentence is None
+
+
+@pytest.mark.parametrize(("quote", "shown"), [
+    ("Helt almindelig sætning.", "„Helt almindelig sætning“"),
+    ("Han sagde: „ja“ til det.", "«Han sagde: „ja“ til det»"),
+    ("Det står i «loven» og „reglen“.", None),  # no pair of marks is free
+    ("Se tabel [2] nedenfor.", None),  # a [2] would read as a citation
+])
+def test_quote_marks_the_checker_can_read_back(quote: str, shown: str | None) -> None:
+    assert quoted(quote) == shown
+
+
+def test_sentence_with_straight_quote_is_no_choice() -> None:
+    """llama-cpp-python's server dies on a `"` inside an enum string: no such choice is offered."""
+    text = 'Han sagde "nej tak" til hele forslaget i går. Det var en lang dag for alle.'
+    assert passage_sentences(text) == ["Det var en lang dag for alle."]

@@ -26,10 +26,11 @@ from conftest import cli
 from streamlit.testing.v1 import AppTest
 from vidensbank.app import labels, llm_view, resources
 from vidensbank.app import ui_text as T
-from vidensbank.index.citation_check import scorer_for, strip_markers
+from vidensbank.index.citation_check import quotations, scorer_for, strip_markers
 from vidensbank.index.config import Config
 from vidensbank.index.generate import FALLBACK_NOTE, falls_back, generate, make_llm
 from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.structured import Evidence
 
 from tests.test_app_pages import APP, TIMEOUT
 
@@ -85,7 +86,9 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def assert_honest(data: dict, kb: KnowledgeBase) -> None:
-    """What the JSON shows as supported is supported; the mode follows the threshold."""
+    """What the JSON shows as supported is supported; a model sentence of structured output is
+    backed by its quote alone too, and a quote shown in its place is that quote, marked; the
+    mode follows the threshold, counting the model's own sentences only."""
     scorer = scorer_for(kb)
     passages = {c["n"]: c for c in data["citations"]}
     for c in data["citations"]:  # each cited passage is an exact slice of its document
@@ -102,7 +105,12 @@ def assert_honest(data: dict, kb: KnowledgeBase) -> None:
         for n in s["citations"]:  # supported by each cited passage alone, scored afresh
             passage = passages[n]
             assert scorer.supports(scorer.score(bare, vector, [_Passage(passage)]))
-    ok = sum(s["supported"] for s in data["sentences"])
+        if s["model_sentence"] is not None:  # the line is the quote, in quotation marks
+            assert quotations(bare) == [" ".join(s["quote"].split()).rstrip(" .")]
+        elif s["quote"] is not None:  # the model's own words hold up against its quote alone
+            evidence = Evidence(passages[s["citations"][0]]["title"], s["quote"])
+            assert scorer.supports(scorer.score(bare, vector, [evidence]))
+    ok = sum(s["supported"] and s["model_sentence"] is None for s in data["sentences"])
     fell_back = ok == 0 or ok < 0.5 * len(data["sentences"])
     assert data["mode"] == ("fallback" if fell_back else "generated")
     assert (data["extractive"] is not None) == fell_back
@@ -172,5 +180,10 @@ def test_app_llm_mode_with_real_model(llm_url: str, corpus_index: Path, tmp_path
             assert labels.plain(s.text if s.supported else flagged) in shown
         assert sum(m.startswith("⚠") for m in shown) == sum(not s.supported
                                                            for s in result.sentences)
+        captions = [c.value for c in at.caption]
+        for s in result.sentences:  # a quote in place of the model's sentence says so
+            if s.model_sentence is not None:
+                assert labels.plain(T.ASK_LLM_REPLACED.format(
+                    n=s.citations[0], sentence=s.model_sentence)) in captions
     finally:
         resources.close_all()

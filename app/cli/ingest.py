@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +43,44 @@ def report_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def file_bar() -> Callable[[Any], None]:
+    """One bar per file on stderr (quiet when stderr is no terminal, as the files bar): its pages
+    while a PDF is read, then its chunks while they are embedded and written."""
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(p: Any) -> None:  # an api.FileProgress
+        if p.name not in bars:
+            for old in bars.values():
+                old.close()
+            bars.clear()
+            bars[p.name] = tqdm(desc=p.name[:40], file=sys.stderr, disable=None, leave=False,
+                                dynamic_ncols=True, bar_format="{desc}: {percentage:3.0f}%|{bar}| "
+                                "{postfix} [{elapsed}<{remaining}]")
+        bar = bars[p.name]
+        embedding = p.chunks > 0
+        total, done = (p.chunks, p.chunks_written) if embedding else (p.pages, p.pages_read)
+        if bar.total != total:
+            bar.reset(total=total or 1)
+        bar.n = done
+        pages = f"side {p.pages_read}/{p.pages}" if p.pages else "læst" if embedding else "læser"
+        chunks = f", tekstbidder {p.chunks_written}/{p.chunks}" if embedding else ""
+        bar.set_postfix_str(pages + chunks, refresh=False)
+        bar.refresh()
+        if p.done:
+            bar.close()
+            del bars[p.name]
+
+    return update
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
     # URLs stay strings: Path() would fold "https://" into "https:/".
     sources = [p if is_url(p) else Path(p) for p in args.paths]
     with Library.open(config, create=True) as library:
         report = library.ingest(sources, doc_type=args.doc_type,
-                                on_progress=None if args.json else progress_bar("filer"))
+                                on_progress=None if args.json else progress_bar("filer"),
+                                on_file=None if args.json else file_bar())
     emit(args, report.as_dict(), report_text)
     return 0 if report.ok else 1

@@ -33,6 +33,9 @@ class ChunkPoint:
     dense: np.ndarray
     sparse: SparseVec
     payload: dict[str, Any] = field(default_factory=dict)
+    # The quote units of the point's chunk, (start, end, vector) in document offsets, on the
+    # first window point of each chunk: kept beside the store, not in it (index.stores.unit_store).
+    units: tuple[tuple[int, int, np.ndarray], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class StoredDocument:
 WAL_WAIT_S = 30.0
 
 
-def _use_wal(db: sqlite3.Connection) -> None:
+def use_wal(db: sqlite3.Connection) -> None:
     """WAL, so readers are not blocked by a writer. Switching a new file to WAL ignores the busy
     timeout: two processes creating one index at once wait here for each other, briefly."""
     deadline = time.monotonic() + WAL_WAIT_S
@@ -56,7 +56,7 @@ class DocStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        _use_wal(self.db)
+        use_wal(self.db)
         self.db.execute(SCHEMA)
         self.db.commit()
 
