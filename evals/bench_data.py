@@ -218,6 +218,7 @@ def fill_units(index_dir: Path, embedder: Any, batch: int = 2000) -> int:
     if kb.units.count():
         kb.close()
         return 0
+    model = kb.model_name
     memo: dict[str, np.ndarray] = {}
     rows: list[tuple[Any, np.ndarray]] = []
     seen: set[str] = set()
@@ -232,7 +233,7 @@ def fill_units(index_dir: Path, embedder: Any, batch: int = 2000) -> int:
             spans = [(start + a, start + b) for a, b, _ in units(text)]
             new = list({text[a - start:b - start] for a, b in spans} - memo.keys())
             memo.update(zip(new, embedder.embed_passages(new) if new else [], strict=True))
-            rows += [((kb.model_name, p["doc_id"], p["record_hash"], a, b),
+            rows += [((model, p["doc_id"], p["record_hash"], a, b),
                       memo[text[a - start:b - start]]) for a, b in spans]
             if len(rows) >= batch:
                 kb.units.put_many(rows)

@@ -56,7 +56,8 @@ def unit_vectors(kb: KnowledgeBase, wanted: list[tuple[Hit, list[tuple[int, int]
                  ) -> list[np.ndarray]:
     """Vectors of each hit's unit spans (document offsets): from memory, else from the unit
     store ingest filled, else embedded now (all hits in one batch) and kept in both."""
-    keys = [[(kb.model_name, hit.doc_id, str(hit.metadata.get("record_hash") or ""), a, b)
+    model = kb.model_name
+    keys = [[(model, hit.doc_id, str(hit.metadata.get("record_hash") or ""), a, b)
              for a, b in spans] for hit, spans in wanted]
     flat = [k for ks in keys for k in ks]
     with _lock:

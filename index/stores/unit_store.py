@@ -84,10 +84,6 @@ class UnitStore:
         except sqlite3.Error as exc:
             log.warning("sætningsvektorer blev ikke gemt i %s: %s", self.path, exc)
 
-    def delete_doc(self, doc_id: str) -> None:
-        with self._lock, self.db:
-            self.db.execute("DELETE FROM unit_vectors WHERE doc_id = ?", (doc_id,))
-
     def count(self) -> int:
         with self._lock:
             return int(self.db.execute("SELECT COUNT(*) FROM unit_vectors").fetchone()[0])
