@@ -124,6 +124,12 @@ SOURCES_UNKNOWN = "Dokumentet '{doc_id}' findes ikke i vidensbanken."
 SOURCES_BAD_SPAN = "Den angivne placering ligger uden for dokumentets tekst."
 SOURCES_METADATA = "Metadata"
 SOURCES_CHARS = "tegn {start}–{end}"
+# An index built with an older ingest recipe: usable, but `reindex` would bring it up to date.
+RECIPE_NOTICE = ("Bemærk: indekset er bygget med en ældre opskrift ({changes}). Kør "
+                 "`vidensbank reindex` for at bygge det om med den nuværende.")
+RECIPE_LABEL = "Opskrift"
+RECIPE_CHANGED = "Ændret"
+RECIPE_NONE = "ikke registreret"
 
 # Tilføj dokumenter.
 UPLOAD_HEADER = "Tilføj dokumenter"

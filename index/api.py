@@ -29,7 +29,8 @@ from vidensbank.ingest import schema
 from vidensbank.errors import VidensbankError
 
 __all__ = ["Answer", "Citation", "Comparison", "DocumentView", "EvalRun", "FileProgress", "Hit",
-           "IngestReport", "Library", "PlaceRow", "Stats", "evaluate_models", "push", "reindex"]
+           "IngestReport", "Library", "PlaceRow", "Stats", "evaluate_models", "push",
+           "recipe_changes", "reindex"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Stats:
     model: dict[str, Any]
     size_mb: float
     doc_types: dict[str, int]  # documents per type
+    recipe: dict[str, Any] | None = None  # how the vectors were made (index.recipe)
+    recipe_changes: list[str] = field(default_factory=list)  # how that differs from today's
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -158,7 +161,13 @@ class Library:
         kb = self.kb
         return Stats(str(kb.index_dir.resolve()), kb.docs.count(), kb.docs.chunk_count(),
                      kb.store.count(), kb.manifest["model"], folder_size(kb.index_dir) / 1e6,
-                     dict(Counter(str(d.metadata.get("doc_type")) for d in kb.docs.list())))
+                     dict(Counter(str(d.metadata.get("doc_type")) for d in kb.docs.list())),
+                     kb.manifest.get("recipe"), kb.recipe_changes())
+
+    def recipe_changes(self) -> list[str]:
+        """How the recipe the index was built with differs from today's, in Danish (empty: the
+        same). A notice, not an error: `reindex` brings the index up to date."""
+        return self.kb.recipe_changes()
 
     def citation_is_exact(self, citation: Citation) -> bool:
         """The quote stands at its offsets in the stored document, word for word."""
@@ -202,11 +211,29 @@ def push(config: Config, **kwargs: Any) -> Any:
     return run(config, **kwargs)
 
 
-def reindex(config: Config, model: str, **kwargs: Any) -> Any:
-    """New vectors for the stored chunks with another model (index.reindex.ReindexReport)."""
+def reindex(config: Config, model: str | None = None, **kwargs: Any) -> Any:
+    """New vectors for the stored chunks with the current recipe and `model` (None: the
+    index's own); index.reindex.ReindexReport."""
     from vidensbank.index.reindex import reindex as run
 
     return run(config, model, **kwargs)
+
+
+def recipe_changes(config: Config) -> list[str]:
+    """The index's recipe against today's without opening its stores (empty: no index, the same
+    recipe, or another model than the index's, which opening refuses anyway)."""
+    from vidensbank.index.embedders import identity_of, load_embedder
+    from vidensbank.index.kb import stored_manifest
+    from vidensbank.index.recipe import current_recipe
+    from vidensbank.index.recipe import recipe_changes as changes
+
+    manifest = stored_manifest(config, config.index_dir)
+    if manifest is None:
+        return []
+    embedder = load_embedder(config.model, config.device)  # cached: the command uses it too
+    if identity_of(embedder).as_dict() != manifest.get("model"):
+        return []
+    return changes(manifest.get("recipe"), current_recipe(config, embedder))
 
 
 def configure_logging(level: str | None) -> None:

@@ -14,6 +14,7 @@ import qdrant_edge as qe
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import check_same_model, identity_of, load_embedder
 from vidensbank.index.manifest import SCHEMA_VERSION, read_manifest, write_manifest
+from vidensbank.index.recipe import current_recipe, recipe_changes
 from vidensbank.index.stores.base import ChunkPoint, SparseVec, Store
 from vidensbank.index.stores.docstore import DocStore
 from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
@@ -94,6 +95,11 @@ class KnowledgeBase:
             self._units = UnitStore(self.index_dir / UNITS_FILE)
         return self._units
 
+    def recipe_changes(self) -> list[str]:
+        """How the recipe the index was built with differs from today's (index.recipe)."""
+        return recipe_changes(self.manifest.get("recipe"),
+                              current_recipe(self.config, self.embedder))
+
     def write_points(self, points: list[ChunkPoint]) -> None:
         """Chunks into the vector store, their quote units' vectors beside it."""
         self.store.upsert(points)
@@ -112,7 +118,8 @@ class KnowledgeBase:
         if manifest is None:
             index_dir.mkdir(parents=True, exist_ok=True)
             manifest = {"schema": SCHEMA_VERSION, "model": identity.as_dict(),
-                        "chunk_size": config.chunk_size, "chunk_min": config.chunk_min}
+                        "chunk_size": config.chunk_size, "chunk_min": config.chunk_min,
+                        "recipe": current_recipe(config, embedder)}
             write_manifest(index_dir, manifest)
         check_same_model(manifest["model"], identity, index_dir)
         docs = open_docs(config, index_dir, create=create)

@@ -1,9 +1,12 @@
-"""Rebuild an index's vectors with another embedding model, from the chunk texts it stores.
+"""Rebuild an index's vectors with the current recipe, and with its own or another model, from
+the chunk texts it stores.
 
-Nothing is parsed again: documents are copied as they are and every chunk keeps its id, text,
-offsets and payload; only the dense vector changes (BM25 vectors do not depend on the model and
-are copied). The new index is written to a folder beside the old one, which stays usable
-meanwhile; then the two folders are exchanged in one step and the old one is removed.
+Nothing is parsed again: documents are copied as they are and every chunk keeps its text,
+offsets and payload; its windows are cut and embedded, and its quote units found and embedded,
+as a fresh ingest would (index.reembed, index.recipe), so units.sqlite holds rows of this recipe
+and model only. With the window size unchanged the windows and their ids stay the same. The new
+index is written to a folder beside the old one, which stays usable meanwhile; then the two
+folders are exchanged in one step and the old one is removed.
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ from vidensbank.index.config import Config
 from vidensbank.index.embedders import identity_of, load_embedder
 from vidensbank.index.kb import write_lock
 from vidensbank.index.manifest import MANIFEST, read_manifest, write_manifest
-from vidensbank.index.points import passage_text
+from vidensbank.index.recipe import make_recipe, passage_path_of
+from vidensbank.index.reembed import rebuild_points
 from vidensbank.index.stores import shard_snapshot as snap
-from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.index.stores.docstore import DocStore
 from vidensbank.index.stores.edge import EdgeStore
+from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
+from vidensbank.index.stores.unit_store import UnitStore
 
 from vidensbank.errors import ConfigError, IndexLockedError, IndexNotFoundError
 
@@ -37,8 +43,8 @@ DOCSTORE = "documents.sqlite"
 SHARD = "shard"
 # Files rebuilt here rather than copied; anything else in the index folder is carried over.
 REBUILT = (MANIFEST, SHARD, DOCSTORE, DOCSTORE + "-wal", DOCSTORE + "-shm", "write.lock",
-           snap.LOCK_NAME, snap.GENERATION_NAME)
-BATCH = 64
+           snap.LOCK_NAME, snap.GENERATION_NAME, UNITS_FILE, UNITS_FILE + "-wal",
+           UNITS_FILE + "-shm")
 STAGING_SUFFIX = ".reindex"
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -53,11 +59,13 @@ class ReindexReport:
     documents: int
     points: int  # embedded windows (several per chunk)
     seconds: float
+    units: int = 0  # quote unit vectors stored (units.sqlite)
+    recipe: dict[str, Any] | None = None  # the recipe the index now records
 
     def as_dict(self) -> dict[str, Any]:
         return {"old_model": self.old_model, "new_model": self.new_model,
-                "documents": self.documents, "points": self.points,
-                "seconds": round(self.seconds, 3)}
+                "documents": self.documents, "points": self.points, "units": self.units,
+                "recipe": self.recipe, "seconds": round(self.seconds, 3)}
 
 
 def _copy_documents(source: Path, target: Path) -> int:
@@ -82,48 +90,53 @@ def _copy_extras(source: Path, target: Path) -> None:
             shutil.copy2(item, target / item.name)
 
 
-def embedded_text(payload: dict[str, Any]) -> str:
-    """What the pipeline embedded for a point: title plus its window of the chunk text."""
-    text, start = payload.get("text") or "", int(payload.get("start_char") or 0)
-    a = int(payload.get("window_start", start)) - start
-    b = int(payload.get("window_end", start + len(text))) - start
-    return passage_text(payload.get("title") or "", text[a:b])
-
-
-def _reembed(embedder: Any, chunks: list[ChunkPoint]) -> list[ChunkPoint]:
-    vectors = embedder.embed_passages([embedded_text(c.payload) for c in chunks])
-    return [ChunkPoint(c.id, v, c.sparse, c.payload) for c, v in zip(chunks, vectors, strict=True)]
-
-
-def rebuild(source: Path, target: Path, model: str, *, device: str = "cpu",
+def rebuild(source: Path, target: Path, model: str | None = None, *, device: str = "cpu",
+            window_size: int | None = None,
             on_progress: Progress | None = None) -> ReindexReport:
-    """Write a complete index at `target` (which must not exist) from the one at `source`."""
+    """Write a complete index at `target` (which must not exist) from the one at `source`.
+
+    `model` None: the index's own. `window_size` None: the one the index recorded (else the
+    default), so a copy for comparing models keeps the index's windows."""
     clock = time.perf_counter()
     manifest = read_manifest(source)
     if manifest is None:
         raise IndexNotFoundError(f"intet indeks i {source}: byg det først med `vidensbank ingest`")
-    embedder = load_embedder(model, device)
+    embedder = load_embedder(model or str(manifest["model"]["name"]), device)
     identity = identity_of(embedder)
+    if window_size is None:
+        window_size = int((manifest.get("recipe") or {}).get("window_size")
+                          or Config.window_size)
     target.mkdir(parents=True)
     old = EdgeStore(source / SHARD, dim=int(manifest["model"]["dim"]), create=False)
     new = EdgeStore(target / SHARD, dim=identity.dim, create=True)
+    docs = units = None
     try:
         documents = _copy_documents(source, target)
         _copy_extras(source, target)
-        total, done = old.count(), 0
-        for batch in old.all_chunks(batch=BATCH, with_vectors=True):
-            new.upsert(_reembed(embedder, batch))
-            done += len(batch)
-            if on_progress:
-                on_progress(done, total)
+        docs, units = DocStore(target / DOCSTORE), UnitStore(target / UNITS_FILE)
+        total = old.count()
+
+        def progress(done: int) -> None:
+            if on_progress:  # other windows than before where the window size changed
+                on_progress(done, max(total, done))
+
+        done = rebuild_points(old, new, docs, units, embedder, identity.name, window_size,
+                              on_batch=progress)
+        if on_progress and done != total:
+            on_progress(done, done)
         new.finish_writes()
+        unit_count = units.count()
     finally:
         old.close()
         new.close()
-    write_manifest(target, {**manifest, "model": identity.as_dict(),
+        for store in (docs, units):
+            if store is not None:
+                store.close()
+    recipe = make_recipe(passage_path_of(embedder), window_size)
+    write_manifest(target, {**manifest, "model": identity.as_dict(), "recipe": recipe,
                             "reindexed_from": manifest["model"]})
     return ReindexReport(manifest["model"], identity.as_dict(), documents, done,
-                         time.perf_counter() - clock)
+                         time.perf_counter() - clock, unit_count, recipe)
 
 
 def exchange(a: Path, b: Path) -> None:
@@ -148,8 +161,10 @@ def exchange(a: Path, b: Path) -> None:
     os.rename(parked, a)
 
 
-def reindex(config: Config, model: str, *, on_progress: Progress | None = None) -> ReindexReport:
-    """Re-embed the index at config.index_dir with `model` and swap it in place."""
+def reindex(config: Config, model: str | None = None, *,
+            on_progress: Progress | None = None) -> ReindexReport:
+    """Rebuild the index at config.index_dir with the current recipe and `model` (None: the
+    index's own) and swap it in place."""
     if config.qdrant_url:
         raise ConfigError("reindex virker på det indlejrede indeks (ikke på en Qdrant-server)")
     index_dir = config.index_dir.resolve()
@@ -161,7 +176,7 @@ def reindex(config: Config, model: str, *, on_progress: Progress | None = None) 
         shutil.rmtree(staging, ignore_errors=True)  # left over from an interrupted run
         try:
             report = rebuild(index_dir, staging, model, device=config.device,
-                             on_progress=on_progress)
+                             window_size=config.window_size, on_progress=on_progress)
             # Readers copy the shard under a shared lock: none may be mid-copy at the swap.
             with snap.flocked(index_dir / snap.LOCK_NAME, exclusive=True,
                               wait_s=snap.WRITE_WAIT_S) as held:

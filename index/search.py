@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from vidensbank.index.citations import format_citation
@@ -12,6 +12,7 @@ from vidensbank.index.stores.base import Filters, ScoredChunk
 from vidensbank.ingest import schema
 
 WINDOWS_PER_HIT = 6
+RANK_KEYS = ("doc_id", "chunk_id", "record_hash")
 MAX_QUERY_CHARS = 2000  # longer input is cut: e5 reads 512 tokens at most anyway
 
 
@@ -67,18 +68,20 @@ def search(kb: KnowledgeBase, query: str, *, top_k: int | None = None, mode: str
     dense = kb.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
     words = bm25_query(query) if mode == "hybrid" else query
     sparse = sparse_query(kb.bm25, words) if mode in ("hybrid", "bm25") else None
-    # Points are windows: fetch several per wanted chunk, keep each chunk's best window.
-    if mode == "hybrid":  # each arm alone, fused here with the dense arm weighted (fusion.py)
-        limit = k * WINDOWS_PER_HIT
-        windows = fuse(kb.store.query(dense=dense, sparse=None, limit=limit, filters=filters),
-                       kb.store.query(dense=None, sparse=sparse, limit=limit, filters=filters))
-    else:
-        windows = kb.store.query(dense=dense, sparse=sparse, limit=k * WINDOWS_PER_HIT,
-                                 filters=filters)
+    # Points are windows: fetch several per wanted chunk, keep each chunk's best window. Ranking
+    # reads three payload fields; the chunk text and layout are fetched for the hits kept alone.
+    dense_arm, sparse_arm = kb.store.query_arms(dense=dense, sparse=sparse,
+                                                limit=k * WINDOWS_PER_HIT, filters=filters,
+                                                keys=RANK_KEYS)
+    # Hybrid: each arm alone, fused here with the dense arm weighted (fusion.py).
+    windows = fuse(dense_arm, sparse_arm) if mode == "hybrid" else dense_arm or sparse_arm
     present = kb.docs.hashes(sorted({w.payload["doc_id"] for w in windows}))
     best: dict[str, ScoredChunk] = {}
     for w in windows:
         # Hits of a half-written document (record not yet, or no longer, matching) are dropped.
         if present.get(w.payload["doc_id"]) == w.payload.get("record_hash"):
             best.setdefault(w.payload.get("chunk_id") or w.id, w)
-    return [_to_hit(i + 1, c) for i, c in enumerate(list(best.values())[:k])]
+    kept = list(best.values())[:k]
+    whole = kb.store.payloads([w.id for w in kept])  # a point rewritten meanwhile is gone
+    return [_to_hit(i + 1, replace(w, payload=whole[w.id]))
+            for i, w in enumerate(w for w in kept if w.id in whole)]

@@ -28,12 +28,14 @@ from vidensbank.app import ui_text as T
 from vidensbank.index import evaluation
 from vidensbank.index.config import load_config
 from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.manifest import read_manifest, write_manifest
 from vidensbank.index.search import search
 
 APP = ROOT / "app"
 ENTRY = APP / "streamlit_app.py"
 TIMEOUT = 120  # the first run of a test loads the model and opens the index
 EXAMPLE = "Hvordan kobler andre til kernedriften?"
+NOTICE = T.RECIPE_NOTICE.split("(")[0]  # the older-recipe notice, up to what changed
 SCRIPT_DOC = (
     "Lektiecafé i Æblehaven <script>alert(1)</script>\n\n"
     "I Æblehaven i Roskilde har den boligsociale indsats oprettet en lektiecafé, hvor frivillige "
@@ -180,6 +182,20 @@ def test_sources_page_lists_every_document(app_env: Path) -> None:
     assert at.selectbox(key="sources_doc").options == [
         d.metadata["title"] for d in docs]
     assert len(at.dataframe[0].value) == len(docs)
+    assert not any(i.value.startswith(NOTICE) for i in at.info)  # built with today's recipe
+
+
+def test_sources_page_tells_of_an_index_built_with_an_older_recipe(
+        writable_env: Path) -> None:
+    manifest = read_manifest(writable_env)
+    del manifest["recipe"]  # as an index from before recipes were recorded
+    write_manifest(writable_env, manifest)
+    at = page("sources").run()
+    assert not at.exception
+    notices = [i.value for i in at.info if i.value.startswith(NOTICE)]
+    assert len(notices) == 1 and "vidensbank reindex" in notices[0]
+    assert shared_kb().recipe_changes()[0] in notices[0]
+    assert at.selectbox(key="sources_doc").options  # the index stays usable
 
 
 def test_sources_page_unknown_document(app_env: Path) -> None:

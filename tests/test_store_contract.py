@@ -93,6 +93,33 @@ def test_query_ordering(store: Store, dense: np.ndarray | None, sparse: dict[int
     assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
 
 
+@pytest.mark.parametrize("dense,sparse", [
+    (E[0], {1: 1.0}), (E[0], None), (None, {5: 1.0}), (E[1], {9: 1.0}), (None, None)])
+def test_query_arms_rank_each_arm_alone_with_the_payload_asked_for(
+        store: Store, dense: np.ndarray | None, sparse: dict[int, float] | None) -> None:
+    query = SparseVec(list(sparse), list(sparse.values())) if sparse else None
+    dense_arm, sparse_arm = store.query_arms(dense=dense, sparse=query, limit=3,
+                                             filters={"year": [2019, 2021]}, keys=["doc_id"])
+    alone = [store.query(dense=dense, sparse=None, limit=3, filters={"year": [2019, 2021]})
+             if dense is not None else [],
+             store.query(dense=None, sparse=query, limit=3, filters={"year": [2019, 2021]})
+             if query is not None else []]
+    assert [names(dense_arm), names(sparse_arm)] == [names(a) for a in alone]
+    assert [h.score for h in dense_arm + sparse_arm] == pytest.approx(
+        [h.score for a in alone for h in a])
+    assert all(h.payload == {"doc_id": full.payload["doc_id"]}
+               for h, full in zip(dense_arm + sparse_arm, alone[0] + alone[1], strict=True))
+
+
+def test_payloads_are_whole_and_leave_out_ids_no_longer_stored(store: Store) -> None:
+    by_name = {name: pid for pid, name in NAME.items()}
+    gone = str(uuid.uuid5(uuid.NAMESPACE_URL, "never-written"))
+    got = store.payloads([by_name["b1"], gone, by_name["a0"]])
+    assert set(got) == {by_name["b1"], by_name["a0"]}
+    assert got[by_name["b1"]] == next(p.payload for p in POINTS if p.id == by_name["b1"])
+    assert store.payloads([]) == {}
+
+
 @pytest.mark.parametrize("filters,expected", [
     ({"doc_type": ["rapport"]}, {"b0", "b1"}),
     ({"kommuner": ["Aarhus"]}, {"b0", "b1", "c0", "c1"}),  # MatchValue on a list field

@@ -95,6 +95,8 @@ def _document(doc: DocumentView, span: tuple[int, int] | None) -> None:
 def main() -> None:
     library = resources.knowledge_base()
     st.header(T.SOURCES_HEADER)
+    if changes := library.recipe_changes():  # usable as it is; `reindex` brings it up to date
+        st.info(T.RECIPE_NOTICE.format(changes="; ".join(changes)))
     docs = library.documents()
     if not docs:
         st.info(T.SOURCES_EMPTY)

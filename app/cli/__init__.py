@@ -23,7 +23,7 @@ from vidensbank.app.cli import (
     show,
     stats,
 )
-from vidensbank.app.cli.common import add_common, config_from
+from vidensbank.app.cli.common import add_common, config_from, recipe_notice
 from vidensbank.app.cli.danish import danish
 from vidensbank.index.api import configure_logging
 
@@ -31,6 +31,8 @@ from vidensbank.errors import VidensbankError
 
 COMMANDS = {m.NAME: m for m in (ingest, search, ask, compare, show, stats, evaluate, reindex, serve,
                                 push)}
+# Commands that read or add to an index: they say so when it was built with an older recipe.
+NOTICE_COMMANDS = {m.NAME for m in (ingest, search, ask, compare, show, stats, evaluate)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = config_from(args)
         configure_logging(config.log_level)  # VIDENSBANK_LOG_LEVEL=INFO: a line per question
+        if args.command in NOTICE_COMMANDS:
+            recipe_notice(config)
         return COMMANDS[args.command].run(args, config)
     except VidensbankError as exc:
         print(f"vidensbank: fejl: {exc}", file=sys.stderr)

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from vidensbank.app import ui_text as T
+from vidensbank.index import api
 from vidensbank.index.config import Config, load_config
 
 from vidensbank.errors import VidensbankError
@@ -80,6 +82,17 @@ def config_from(args: argparse.Namespace) -> Config:
                        **{k: getattr(args, k, None) for k in (
                            "workers", "device", "ocr", "shard_number", "replication_factor",
                            "write_consistency", "address", "base_url_path")})
+
+
+def recipe_notice(config: Config) -> None:
+    """One line on stderr where the index was built with an older recipe (never an error: the
+    command itself reports what is wrong with the index, if anything)."""
+    try:
+        changes = api.recipe_changes(config)
+    except VidensbankError:
+        return
+    if changes:
+        print(T.RECIPE_NOTICE.format(changes="; ".join(changes)), file=sys.stderr)
 
 
 def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:

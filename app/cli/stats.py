@@ -15,7 +15,8 @@ NAME = "stats"
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
-    return sub.add_parser(NAME, help="dokumenter, tekstbidder, model, indeks og størrelse")
+    return sub.add_parser(NAME, help="dokumenter, tekstbidder, model, opskrift, indeks og "
+                          "størrelse")
 
 
 def stats_text(stats: dict[str, Any]) -> str:
@@ -27,7 +28,19 @@ def stats_text(stats: dict[str, Any]) -> str:
             ("Størrelse", f"{stats['size_mb']:.1f} MB"), ("Dokumenttyper", "")]
     rows += [(f"  {labels.doc_type_label(k)}", labels.count(v, T.DOCUMENTS))
              for k, v in sorted(stats["doc_types"].items())]
+    rows.append((T.RECIPE_LABEL, recipe_text(stats.get("recipe"))))
+    rows += [(T.RECIPE_CHANGED if i == 0 else "", line)
+             for i, line in enumerate(stats.get("recipe_changes") or [])]
     return "\n".join(f"{k:<16}{v}".rstrip() for k, v in rows)
+
+
+def recipe_text(recipe: dict[str, Any] | None) -> str:
+    """'passager onnx-int8, vinduer 300 tegn, sætningsvektorer gemt (version 2)'."""
+    if not recipe:
+        return T.RECIPE_NONE
+    units = "sætningsvektorer gemt" if recipe.get("units") else "ingen sætningsvektorer"
+    return (f"passager {recipe.get('passages')}, vinduer {recipe.get('window_size')} tegn, "
+            f"{units} (version {recipe.get('version')})")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

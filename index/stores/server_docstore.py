@@ -19,7 +19,7 @@ from qdrant_client import models as qm
 from vidensbank.index.config import Config
 from vidensbank.index.manifest import read_manifest
 from vidensbank.index.stores.docstore import StoredDocument
-from vidensbank.index.stores.server import connect, release, server_call
+from vidensbank.index.stores.server_connection import connect, release, server_call
 
 from vidensbank.errors import IndexNotFoundError, ModelMismatchError
 
