@@ -1,11 +1,15 @@
 """The running app with several users: N headless browser sessions ask at the same time.
 
-    python evals/bench_app_load.py --index DIR [--sessions 8] [--rounds 3]
+    python evals/bench_app_load.py --index DIR [--sessions 8] [--rounds 3] [--modes link,typed]
 
 Starts `vidensbank app` on a free loopback port, opens N browser contexts in Debian's chromium
-(each its own Streamlit session), and in every round has all of them open the Spørg page with a
-different question in the URL at once. Time to answer: from navigation until the answer box is on
-the page. Prints p50/p95 over all answers, and the load average before and after.
+(each its own Streamlit session) and in every round has all of them ask a different question at
+once, in two ways:
+- `link`: each opens the Spørg page anew with the question in the URL (a shared link: the whole
+  page loads, a new session starts); time from navigation until the answer box is on the page;
+- `typed`: each keeps its Spørg page open, types the question and presses Enter (a user asking
+  the next question); time from Enter until the new answer has replaced the last one.
+Prints p50/p95 over all answers per mode, and the load average before and after.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
+from vidensbank.app.ui_text import ASK_INPUT
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -64,20 +69,52 @@ async def ask(context: object, port: int, question: str) -> float:
     return elapsed
 
 
-async def run(port: int, sessions: int, rounds: int) -> list[float]:
+async def open_ask_page(context: object, port: int, question: str) -> object:
+    """A Spørg page showing the answer to `question`: where a typing user starts (untimed)."""
+    page = await context.new_page()  # type: ignore[attr-defined]
+    await page.goto(f"http://127.0.0.1:{port}/?q={urllib.parse.quote(question)}")
+    await page.wait_for_selector(ANSWER, timeout=180_000)
+    return page
+
+
+async def ask_typed(page: object, question: str) -> float:
+    before = await page.inner_text(ANSWER)  # type: ignore[attr-defined]
+    box = page.get_by_label(ASK_INPUT)  # type: ignore[attr-defined]
+    await box.fill(question)
+    clock = time.perf_counter()
+    await box.press("Enter")
+    # The new answer is in once the box holds other text and the URL names the new question.
+    await page.wait_for_function(  # type: ignore[attr-defined]
+        """([sel, before, q]) => {
+            const box = document.querySelector(sel);
+            return box && box.innerText !== before
+                && new URL(location.href).searchParams.get("q") === q;
+        }""", arg=[ANSWER, before, question], timeout=180_000)
+    return time.perf_counter() - clock
+
+
+async def run(port: int, sessions: int, rounds: int, modes: list[str]) -> dict[str, list[float]]:
     from playwright.async_api import async_playwright
 
     pool = questions()
-    times: list[float] = []
+    times: dict[str, list[float]] = {mode: [] for mode in modes}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM,
                                            args=["--no-sandbox", "--disable-gpu"])
         contexts = [await browser.new_context() for _ in range(sessions)]
         await asyncio.gather(*(ask(c, port, pool[0]) for c in contexts[:1]))  # warm the server
+        pages = ([await open_ask_page(c, port, pool[-1 - k]) for k, c in enumerate(contexts)]
+                 if "typed" in modes else [])
         for r in range(rounds):
             batch = [pool[(r * sessions + k + 1) % len(pool)] for k in range(sessions)]
-            times += await asyncio.gather(*(ask(c, port, q) for c, q in zip(contexts, batch,
-                                                                              strict=True)))
+            if "link" in modes:
+                times["link"] += await asyncio.gather(*(ask(c, port, q) for c, q in zip(
+                    contexts, batch, strict=True)))
+            if "typed" in modes:
+                later = [pool[(r * sessions + k + 1 + len(pool) // 2) % len(pool)]
+                         for k in range(sessions)]
+                times["typed"] += await asyncio.gather(*(ask_typed(p, q) for p, q in zip(
+                    pages, later, strict=True)))
         await browser.close()
     return times
 
@@ -87,6 +124,7 @@ def main() -> None:
     parser.add_argument("--index", required=True)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--modes", default="link,typed")
     args = parser.parse_args()
     port = free_port()
     cli = Path(sys.executable).with_name("vidensbank")
@@ -96,14 +134,16 @@ def main() -> None:
     try:
         wait_healthy(port)
         before = os.getloadavg()[0]
-        times = asyncio.run(run(port, args.sessions, args.rounds))
+        times = asyncio.run(run(port, args.sessions, args.rounds, args.modes.split(",")))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    ms = np.array(times) * 1000
-    print(f"{args.sessions} samtidige sessioner, {len(times)} svar: "
-          f"p50 {statistics.median(ms):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms, "
-          f"max {ms.max():.0f} ms (belastning {before:.1f} -> {os.getloadavg()[0]:.1f})")
+    after = os.getloadavg()[0]
+    for mode, got in times.items():
+        ms = np.array(got) * 1000
+        print(f"{mode}: {args.sessions} samtidige sessioner, {len(got)} svar: "
+              f"p50 {statistics.median(ms):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms, "
+              f"max {ms.max():.0f} ms (belastning {before:.1f} -> {after:.1f})")
 
 
 if __name__ == "__main__":
