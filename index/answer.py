@@ -104,12 +104,18 @@ def compose(question: str, chosen: list[Candidate], hits: list[Hit],
         groups.setdefault(c.hit.doc_id, []).append((c, citation))
     n_docs = len(groups)
     lines = [f"Fra {n_docs} {'kilde' if n_docs == 1 else 'forskellige kilder'}:"]
-    for group in groups.values():
-        hit = group[0][0].hit
-        where = places.label(document_places(kb, hit))
-        lines.append(f"{where} – {hit.title}:" if where else f"{hit.title}:")
+    headings = [_heading(kb, group[0][0].hit) for group in groups.values()]
+    for heading, group in zip(headings, groups.values(), strict=True):
+        if headings.count(heading) > 1:  # two documents, one title: the id tells them apart
+            heading = f"{heading} ({group[0][0].hit.doc_id})"
+        lines.append(f"{heading}:")
         lines += [f"- «{citation.quote}» [{citation.n}]" for _, citation in group]
     return Answer(question, "\n".join(lines), citations, hits)
+
+
+def _heading(kb: KnowledgeBase | None, hit: Hit) -> str:
+    where = places.label(document_places(kb, hit))
+    return f"{where} – {hit.title}" if where else hit.title
 
 
 def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,

@@ -155,3 +155,25 @@ def test_a_question_about_others_hears_three_documents_where_three_answer() -> N
     assert sorted(docs) == ["a", "b", "c"]
     docs = [c.hit.doc_id for c in select(cands, limit=4, margin=0.04, min_docs=4)]
     assert "d" not in docs  # under the threshold: never padded in
+
+HOUSE_RULES = {
+    "afdeling-nord.txt": "I afdeling Nord må beboerne grille på altanen med en elgrill, men "
+                         "kulgrill er ikke tilladt på altaner og terrasser.",
+    "afdeling-syd.txt": "I afdeling Syd er al grillning på altanen forbudt, også med elgrill, "
+                        "fordi røgen generer naboerne ovenover.",
+}
+
+
+def test_two_documents_with_one_title_get_headings_that_tell_them_apart(tmp_path: Path) -> None:
+    folder = tmp_path / "husorden"
+    folder.mkdir()
+    for name, rule in HOUSE_RULES.items():
+        (folder / name).write_text(f"Husorden for afdelingen\n\n{rule}\n", encoding="utf-8")
+    index = tmp_path / "idx"
+    assert cli("ingest", str(folder), index=index).returncode == 0
+    out = cli("ask", "Må man grille på altanen?", index=index)
+    assert out.returncode == 0, out.stderr
+    headings = [line for line in out.stdout.splitlines()
+                if line.startswith("Husorden for afdelingen") and line.endswith(":")]
+    assert sorted(headings) == ["Husorden for afdelingen (afdeling-nord):",
+                                "Husorden for afdelingen (afdeling-syd):"], out.stdout
