@@ -34,7 +34,7 @@ def recipe_changes(recorded: dict[str, Any] | None, current: dict[str, Any]) -> 
     if not recorded:
         lines = ["bygget før opskriften blev gemt i indekset"]
         if current.get("passages") == "onnx-int8":
-            lines.append(f"passagevektorer fra en ældre udgave ({OLD_PASSAGES})")
+            lines.append(f"passagevektorer måske fra en ældre udgave ({OLD_PASSAGES})")
         if current.get(UNITS):
             lines.append("sætningsvektorer til citater er måske ikke gemt")
         return lines
