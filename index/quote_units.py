@@ -42,7 +42,15 @@ def units(text: str) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
 
     def emit(a: int, b: int) -> None:
+        # Never a space at either end ("” Man drifter ..." bared of its mark): a citation is the
+        # exact, trimmed text (index.citations).
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
         piece = text[a:b]
+        if not piece:
+            return
         closing = piece.rstrip("”\"’»)] ")[-1:]
         if b - a <= MAX_QUOTE_CHARS and (closing == "?" or fragment_reason(piece) is None):
             out.append((a, b, closing == "?"))

@@ -30,6 +30,22 @@ def test_units_are_whole_sentences() -> None:
     assert all(fragment_reason(u) is None for u in found), found
     assert not any(u.endswith(":") for u in found)
 
+def test_a_unit_bared_of_its_quotation_mark_has_no_space_at_either_end() -> None:
+    # A quotation mark, then a space: as sloppy typing (or a passage cut there) leaves it.
+    text = ("” Man drifter organisationen på en hel anden måde end i privat udlejning. En "
+            "arbejdsmarkedafdeling, som kører på en måde, en familieafdeling, der kører på en "
+            "anden måde, en landsbyggefond, som vil noget tredje. Når det gælder børn og "
+            "familier, er målet at styrke den tidlige og forebyggende indsats. Boligforeningen "
+            "og kommunen mødes hver måned for at følge op på aftalen og justere indsatserne. "
+            "Beboerne inddrages gennem afdelingsbestyrelsen og de åbne beboermøder om året. "
+            "Sekretariatet skriver hvert år en status til styregruppen.")
+    # Over MAX_QUOTE_CHARS with its unclosed mark: its sentences stand alone, the first bared.
+    found = units(text)
+    assert found
+    for a, b, _ in found:
+        assert text[a:b] == text[a:b].strip(), repr(text[a:b])
+    assert text[found[0][0]:].startswith("Man drifter")
+
 def test_quotation_tail_is_not_a_quote() -> None:
     text = "hvor vi gør det sammen.” Sådan siger hun om arbejdet i området hver dag."
     found = [text[a:b] for a, b, _ in units(text)]
