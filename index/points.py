@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
+import numpy as np
 from llama_index.core.schema import Document, TextNode
 from vidensbank.index.chunking import window_spans
 from vidensbank.index.kb import KnowledgeBase, sparse_document
@@ -43,36 +45,49 @@ def passage_text(title: str, text: str) -> str:
     return f"{title}\n\n{text}" if title else text
 
 
+def embed_with_units(embedder: Any, windows: list[list[str]], units_of: list[list[str]]
+                     ) -> tuple[list[list[np.ndarray]], list[list[np.ndarray]]]:
+    """Each chunk's window texts and quote unit texts embedded in one call, split back per chunk.
+
+    Ingest and reindex (index.reembed) both embed through here: the int8 graph quantises
+    activations per batch, so the same batches give the same vectors."""
+    flat = [t for texts in windows for t in texts] + [t for texts in units_of for t in texts]
+    vectors = iter(embedder.embed_passages(flat) if flat else [])
+    return ([[next(vectors) for _ in texts] for texts in windows],
+            [[next(vectors) for _ in texts] for texts in units_of])
+
+
 def to_points(kb: KnowledgeBase, doc: Document, nodes: list[TextNode]) -> list[ChunkPoint]:
     """One point per window; every window carries its whole chunk (small-to-big retrieval).
 
     Small windows match a question precisely; the chunk around the best window is what a hit
-    shows and what answers quote from.
+    shows and what answers quote from. The chunk's quote units are embedded in the same batch
+    and ride on its first window point (answers read them: index.quotes).
     """
     digest = record_hash(doc)
     title = doc.metadata.get(schema.TITLE) or ""
-    windows = [(node, w) for node in nodes
-               for w in window_spans(doc.text, (node.start_char_idx or 0, node.end_char_idx or 0),
-                                     kb.config.window_size)]
-    texts = [passage_text(title, doc.text[a:b]) for _, (a, b) in windows]
-    # Each chunk's quote units, embedded in the same batches: answers read them (index.quotes).
-    spans = {id(node): [((node.start_char_idx or 0) + ua, (node.start_char_idx or 0) + ub)
-                        for ua, ub, _ in units(node.text)] for node in nodes}
-    unit_texts = [doc.text[a:b] for node in nodes for a, b in spans[id(node)]]
-    vectors = kb.embedder.embed_passages(texts + unit_texts) if texts else []
-    dense, unit_vectors = vectors[:len(texts)], iter(vectors[len(texts):])
-    chunk_units = {id(node): tuple((a, b, next(unit_vectors)) for a, b in spans[id(node)])
-                   for node in nodes}
+    windows = [window_spans(doc.text, (node.start_char_idx or 0, node.end_char_idx or 0),
+                            kb.config.window_size) for node in nodes]
+    texts = [[passage_text(title, doc.text[a:b]) for a, b in spans] for spans in windows]
+    unit_spans = [[((node.start_char_idx or 0) + ua, (node.start_char_idx or 0) + ub)
+                   for ua, ub, _ in units(node.text)] for node in nodes]
+    dense, unit_vectors = embed_with_units(
+        kb.embedder, texts, [[doc.text[a:b] for a, b in spans] for spans in unit_spans])
     points = []
-    for (node, (wa, wb)), text, vector in zip(windows, texts, dense, strict=True):
+    for node, spans, node_texts, vectors, uspans, uvectors in zip(
+            nodes, windows, texts, dense, unit_spans, unit_vectors, strict=True):
         a, b = node.start_char_idx or 0, node.end_char_idx or 0
-        payload = {k: node.metadata.get(k) for k in PAYLOAD_KEYS}
-        # Labelled where the window starts, with the chunk's own layout for quotes inside it.
-        where = place(doc.metadata, wa)
-        payload.update(start_char=a, end_char=b, text=node.text, record_hash=digest,
-                       chunk_id=f"{doc.id_}:{a}-{b}", window_start=wa, window_end=wb,
-                       page=where.page, section=where.section, **chunk_layout(doc.metadata, a, b))
-        points.append(ChunkPoint(point_id(doc.id_, digest, wa, wb), vector,
-                                 sparse_document(kb.bm25, text), payload,
-                                 chunk_units.pop(id(node), ())))
+        chunk_units = tuple((ua, ub, v) for (ua, ub), v in zip(uspans, uvectors, strict=True))
+        for i, ((wa, wb), text, vector) in enumerate(zip(spans, node_texts, vectors,
+                                                           strict=True)):
+            payload = {k: node.metadata.get(k) for k in PAYLOAD_KEYS}
+            # Labelled where the window starts, with the chunk's own layout for quotes inside it.
+            where = place(doc.metadata, wa)
+            payload.update(start_char=a, end_char=b, text=node.text, record_hash=digest,
+                           chunk_id=f"{doc.id_}:{a}-{b}", window_start=wa, window_end=wb,
+                           page=where.page, section=where.section,
+                           **chunk_layout(doc.metadata, a, b))
+            points.append(ChunkPoint(point_id(doc.id_, digest, wa, wb), vector,
+                                     sparse_document(kb.bm25, text), payload,
+                                     chunk_units if i == 0 else ()))
     return points

@@ -15,7 +15,7 @@ from typing import Any
 
 from vidensbank.index.chunking import window_spans
 from vidensbank.index.kb import bm25_model, sparse_document, unit_rows
-from vidensbank.index.points import passage_text, point_id
+from vidensbank.index.points import embed_with_units, passage_text, point_id
 from vidensbank.index.quote_units import units
 from vidensbank.index.resume import WRITE_EVERY
 from vidensbank.index.stores.base import ChunkPoint, Store
@@ -92,20 +92,19 @@ def rebuild_points(old: Store, new: Store, docs: DocStore, unit_store: UnitStore
 
     def flush(pending: list[Chunk]) -> None:
         nonlocal done
-        windows = [w for c in pending for w in c.windows]
-        unit_texts = [t for c in pending for _, _, t in c.units]
-        vectors = embedder.embed_passages([w.text for w in windows] + unit_texts)
-        unit_vectors = iter(vectors[len(windows):])
-        points, dense = [], iter(vectors[:len(windows)])
-        for chunk in pending:
-            spans = tuple((a, b, next(unit_vectors)) for a, b, _ in chunk.units)
-            for i, w in enumerate(chunk.windows):
+        dense, unit_vectors = embed_with_units(
+            embedder, [[w.text for w in c.windows] for c in pending],
+            [[t for _, _, t in c.units] for c in pending])
+        points = []
+        for chunk, vectors, uvectors in zip(pending, dense, unit_vectors, strict=True):
+            spans = tuple((a, b, v) for (a, b, _), v in zip(chunk.units, uvectors, strict=True))
+            for i, (w, vector) in enumerate(zip(chunk.windows, vectors, strict=True)):
                 # The units ride on one window per chunk: unit_rows would repeat them otherwise.
-                points.append(ChunkPoint(w.id, next(dense), sparse_document(bm25, w.text),
+                points.append(ChunkPoint(w.id, vector, sparse_document(bm25, w.text),
                                          w.payload, spans if i == 0 else ()))
         new.upsert(points)
         unit_store.put_many(unit_rows(model_name, points))
-        done += len(windows)
+        done += len(points)
         if on_batch:
             on_batch(done)
 
