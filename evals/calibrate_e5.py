@@ -43,13 +43,8 @@ def measure(texts: list[str]) -> np.ndarray:
                                 providers=["CPUExecutionProvider"])
     found = np.zeros((model.layers, model.ffn), dtype=np.float32)
     for group in e5_onnx.batches(e5_onnx.windows(model, texts)):
-        lengths = np.array([len(w.ids) for w in group])
-        ids = np.zeros((len(group), lengths.max()), dtype=np.int64)
-        for row, win in enumerate(group):
-            ids[row, :len(win.ids)] = win.ids
-        valid = np.arange(ids.shape[1])[None, :] < lengths[:, None]
-        outs = sess.run(names, {"x": model.embed_tokens(ids).astype(np.float32),
-                                "mask": valid.astype(np.int32)})
+        feed, valid = e5_onnx.encoder_feed(model, group)
+        outs = sess.run(names, feed)
         for i, out in enumerate(outs):
             found[i] = np.maximum(found[i], np.abs(out[valid]).max(axis=0))
     return found

@@ -172,16 +172,23 @@ def session(path: str) -> Any:
                                 providers=["CPUExecutionProvider"])
 
 
-def pooled(model: Model, sess: Any, group: list[Window]) -> np.ndarray:
-    """Mean over each window's tokens (not normalised)."""
+def encoder_feed(model: Model, group: list[Window]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The graph's inputs for a batch of windows (token embeddings, padded, and the mask), and
+    which positions are real tokens [batch, n]."""
     lengths = np.array([len(w.ids) for w in group])
     ids = np.zeros((len(group), lengths.max()), dtype=np.int64)
     for row, win in enumerate(group):
         ids[row, :len(win.ids)] = win.ids
     valid = np.arange(ids.shape[1])[None, :] < lengths[:, None]
-    hidden = model.embed_tokens(ids).astype(np.float32)
-    (y,) = sess.run(None, {"x": hidden, "mask": valid.astype(np.int32)})
-    return (y * valid[..., None]).sum(axis=1) / lengths[:, None]
+    return {"x": model.embed_tokens(ids).astype(np.float32),
+            "mask": valid.astype(np.int32)}, valid
+
+
+def pooled(model: Model, sess: Any, group: list[Window]) -> np.ndarray:
+    """Mean over each window's tokens (not normalised)."""
+    feed, valid = encoder_feed(model, group)
+    (y,) = sess.run(None, feed)
+    return (y * valid[..., None]).sum(axis=1) / valid.sum(axis=1)[:, None]
 
 
 def embed_passages(path: str, texts: list[str]) -> np.ndarray:

