@@ -6,7 +6,7 @@ qdrant-client. Nothing outside the store modules knows which one it talks to.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,6 +44,16 @@ class ScoredChunk:
     id: str
     score: float
     payload: dict[str, Any]
+
+
+def scored(points: Iterable[Any]) -> list[ScoredChunk]:
+    """Qdrant's scored points, Edge's or the client's (both carry id, score and payload)."""
+    return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {})) for p in points]
+
+
+def payloads_by_id(records: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Qdrant's retrieved records, Edge's or the client's, as payloads by point id."""
+    return {str(r.id): dict(r.payload or {}) for r in records}
 
 
 class Store(Protocol):

@@ -23,11 +23,12 @@ from vidensbank.index.stores.base import (
     Filters,
     ScoredChunk,
     SparseVec,
+    payloads_by_id,
+    scored,
 )
 from vidensbank.index.stores.edge_requests import (
     arm_requests,
     query_request,
-    scored,
     to_chunk,
     to_filter,
 )
@@ -170,21 +171,20 @@ class EdgeStore:
     def query_arms(self, *, dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
                    filters: Filters | None = None, keys: Sequence[str] | None = None
                    ) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
-        requests = arm_requests(dense, sparse, limit, to_filter(filters), keys)
-        if not requests:
+        named = arm_requests(dense, sparse, limit, to_filter(filters), keys)
+        if not named:
             return [], []
         with self._mutex:  # one planned batch: both arms share a pass over the segments
-            results = self._fresh().query_batch(qe.QueryBatchRequest(requests))
-        arms = iter(scored(r) for r in results)
-        has_sparse = sparse is not None and bool(sparse.indices)
-        return (next(arms) if dense is not None else []), (next(arms) if has_sparse else [])
+            results = self._fresh().query_batch(qe.QueryBatchRequest([r for _, r in named]))
+        arms = {name: scored(r) for (name, _), r in zip(named, results, strict=True)}
+        return arms.get(DENSE, []), arms.get(SPARSE, [])
 
     def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
         with self._mutex:
             records = self._fresh().retrieve(list(ids), True, False)
-        return {str(r.id): dict(r.payload or {}) for r in records}
+        return payloads_by_id(records)
 
     def count(self, filters: Filters | None = None) -> int:
         with self._mutex:

@@ -17,7 +17,6 @@ from vidensbank.index.stores.base import (
     SPARSE,
     ChunkPoint,
     Filters,
-    ScoredChunk,
     SparseVec,
 )
 
@@ -67,16 +66,14 @@ def query_request(dense: np.ndarray | None, sparse: SparseVec | None, limit: int
 
 
 def arm_requests(dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
-                 flt: qe.Filter | None, keys: Sequence[str] | None) -> list[qe.QueryRequest]:
-    """One request per arm given (an empty sparse vector is no arm), in the order dense, sparse."""
-    arms = [nearest_dense(dense) if dense is not None else None,
-            nearest_sparse(sparse) if sparse is not None and sparse.indices else None]
-    return [qe.QueryRequest(limit=limit, query=a, filter=flt, with_payload=payload_selector(keys))
-            for a in arms if a is not None]
-
-
-def scored(points: Any) -> list[ScoredChunk]:
-    return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {})) for p in points]
+                 flt: qe.Filter | None, keys: Sequence[str] | None
+                 ) -> list[tuple[str, qe.QueryRequest]]:
+    """One request per arm given (an empty sparse vector is no arm), named by its vector."""
+    arms = [(DENSE, nearest_dense(dense) if dense is not None else None),
+            (SPARSE, nearest_sparse(sparse) if sparse is not None and sparse.indices else None)]
+    return [(name, qe.QueryRequest(limit=limit, query=a, filter=flt,
+                                   with_payload=payload_selector(keys)))
+            for name, a in arms if a is not None]
 
 
 def to_chunk(record: Any, with_vectors: bool) -> ChunkPoint:

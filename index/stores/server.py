@@ -27,6 +27,8 @@ from vidensbank.index.stores.base import (
     Filters,
     ScoredChunk,
     SparseVec,
+    payloads_by_id,
+    scored,
 )
 from vidensbank.index.stores.server_connection import (
     connect,
@@ -136,7 +138,7 @@ class ServerStore:
                     # RRF with the Edge store's k: the server's default k is another.
                     query=qm.RrfQuery(rrf=qm.Rrf(k=RRF_K)), query_filter=flt, limit=limit,
                     with_payload=True)
-        return _scored(response.points)
+        return scored(response.points)
 
     def query_arms(self, *, dense: np.ndarray | None, sparse: SparseVec | None, limit: int,
                    filters: Filters | None = None, keys: Sequence[str] | None = None
@@ -149,7 +151,7 @@ class ServerStore:
                 qm.QueryRequest(query=q, using=u, filter=flt, limit=limit,
                                 with_payload=True if keys is None else list(keys))
                 for q, u in arms])
-        results = {u: _scored(r.points) for (_, u), r in zip(arms, responses, strict=True)}
+        results = {u: scored(r.points) for (_, u), r in zip(arms, responses, strict=True)}
         return results.get(DENSE, []), results.get(SPARSE, [])
 
     def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -157,7 +159,7 @@ class ServerStore:
             return {}
         with server_call(self.url, "hent punkter"):
             records = self.client.retrieve(self.name, list(ids), with_payload=True)
-        return {str(r.id): dict(r.payload or {}) for r in records}
+        return payloads_by_id(records)
 
     def count(self, filters: Filters | None = None) -> int:
         with server_call(self.url, "tæl"):
@@ -218,7 +220,3 @@ def _arms(dense: np.ndarray | None, sparse: SparseVec | None) -> list[tuple[Any,
         arms.append((qm.SparseVector(indices=list(sparse.indices), values=list(sparse.values)),
                      SPARSE))
     return arms
-
-
-def _scored(points: Any) -> list[ScoredChunk]:
-    return [ScoredChunk(str(p.id), float(p.score), dict(p.payload or {})) for p in points]
