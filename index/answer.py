@@ -5,25 +5,29 @@ quote is `document.text[start_char:end_char]`, a readable unit of a retrieved ch
 index.quotes: candidates scored by meaning, words and rank). Another document is heard where it
 answers as well as the best, and a question about how *others* do it hears every document that
 answers nearly as well: a project leader asking that wants several places, and the answer names
-each document's place. When the evidence is weak, or the question is about a place the library
+each document's place. Chosen sentences that follow each other in one paragraph are quoted as one.
+When the evidence is weak, or the question is about a place the library
 does not cover (index.refusal), the answer says the library has none instead of quoting.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from vidensbank.index import places, refusal
+from vidensbank.index.answer_eval import fragment_reason
 from vidensbank.index.citations import Citation, as_dicts, make_citation
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.quotes import Candidate, candidates
 from vidensbank.index.search import MAX_QUERY_CHARS, Hit, search
 from vidensbank.index.stores.base import Filters
 
-__all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "select"]
+__all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "join_neighbours",
+           "select"]
 
 MAX_CITATIONS = 5
 MARGIN = 0.0  # another document this close in own evidence to the best is heard next (tuned)
@@ -33,6 +37,10 @@ OTHERS_MARGIN = 0.04
 OTHERS_MIN_DOCS = 3  # ... and at least this many, where as many answer at all
 ASKS_FOR_OTHERS = re.compile(r"\b(andre|andres|andet sted|steder|kommuner)\b", re.IGNORECASE)
 SEARCH_DEPTH = 8  # passages the quotes are drawn from
+# Two chosen sentences that follow each other in one paragraph read as one quote up to this
+# length ("For eksempel med det fremskudte jobcenter. De er i boligområdet ..."), and the place
+# they free goes to the next best sentence.
+JOINED_MAX_CHARS = 600
 NO_ANSWER = "Jeg fandt ingen passager i vidensbanken, der svarer på spørgsmålet."
 REFUSAL = refusal.REFUSAL
 
@@ -77,6 +85,35 @@ def select(cands: list[Candidate], limit: int = MAX_CITATIONS, margin: float = M
     chosen = [cands[0], *[c for c in firsts.values() if c is not cands[0]]][:limit]
     chosen += [c for c in cands if c not in chosen][: limit - len(chosen)]
     return sorted(chosen, key=lambda c: -c.score)
+
+
+def _joined(first: Candidate, second: Candidate) -> Candidate | None:
+    """`first` and `second` as one quote, where they are neighbours in one paragraph."""
+    if first.hit is not second.hit or not first.end <= second.start:
+        return None
+    hit = first.hit
+    gap = hit.text[first.end - hit.start_char:second.start - hit.start_char]
+    whole = hit.text[first.start - hit.start_char:second.end - hit.start_char]
+    if gap.strip() or "\n\n" in gap or len(whole) > JOINED_MAX_CHARS or fragment_reason(whole):
+        return None
+    return dataclasses.replace(first, end=second.end, score=max(first.score, second.score),
+                               own=max(first.own, second.own))
+
+
+def join_neighbours(chosen: list[Candidate], cands: list[Candidate],
+                    limit: int = MAX_CITATIONS) -> list[Candidate]:
+    """`chosen` with neighbouring sentences joined into one quote, topped up from `cands` (best
+    first) while quotes join and places are free."""
+    rest = [c for c in cands if c not in chosen]
+    while True:
+        out: list[Candidate] = []
+        for c in sorted(chosen, key=lambda c: (c.hit.doc_id, c.start)):
+            joined = _joined(out[-1], c) if out else None
+            out[-1:] = [joined] if joined else [*out[-1:], c]
+        if len(out) == len(chosen) or not rest:
+            return sorted(out, key=lambda c: -c.score)
+        chosen = out + rest[: limit - len(out)]
+        rest = rest[limit - len(out):]
 
 
 _doc_places: OrderedDict[tuple[str, str], list[places.Place]] = OrderedDict()
@@ -130,4 +167,5 @@ def answer(kb: KnowledgeBase, question: str, *, top_k: int | None = None,
     others = bool(ASKS_FOR_OTHERS.search(question))
     chosen = select(cands, margin=OTHERS_MARGIN if others else MARGIN,
                     min_docs=OTHERS_MIN_DOCS if others else 1)
+    chosen = join_neighbours(chosen, cands)
     return compose(asked, chosen, hits, kb)

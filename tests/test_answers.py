@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import cli
 from vidensbank.index import refusal
-from vidensbank.index.answer import Candidate, select
+from vidensbank.index.answer import Candidate, join_neighbours, select
 from vidensbank.index.answer_eval import fragment_reason
 from vidensbank.index.quote_units import units
 from vidensbank.index.search import Hit
@@ -86,6 +86,10 @@ def test_ask_quotes_whole_sentences_grouped_by_place(corpus_index: Path) -> None
     assert len(headings) == len({c["doc_id"] for c in result["citations"]})
     assert any(h.startswith("Sønderborg – ") for h in headings), text
     assert len(headings) >= 3, text  # a question about how *others* do it hears several places
+    # The reply to "Hvordan kobler I til kernedriften?" is quoted whole, not cut after its first
+    # sentence ("For eksempel med det fremskudte jobcenter i Sønderborg kommune.").
+    assert any(c["quote"].startswith("For eksempel med det fremskudte jobcenter i Sønderborg "
+                                     "kommune. De er i boligområdet") for c in result["citations"])
 
 @pytest.mark.parametrize("question", OFFTOPIC)
 def test_offtopic_question_is_refused_but_search_lists_hits(corpus_index: Path,
@@ -171,6 +175,32 @@ def test_a_question_about_others_hears_three_documents_where_three_answer() -> N
     assert sorted(docs) == ["a", "b", "c"]
     docs = [c.hit.doc_id for c in select(cands, limit=4, margin=0.04, min_docs=4)]
     assert "d" not in docs  # under the threshold: never padded in
+
+REPLY = ("Hvordan kobler I til kernedriften?\n”For eksempel med det fremskudte jobcenter. De er i "
+         "boligområdet, så beboerne kan møde jobcentret der, hvor de er.”\n\nNyt afsnit om "
+         "skolen, som har sin egen historie at fortælle.")
+
+
+def _unit(hit: Hit, sentence: str, score: float) -> Candidate:
+    start = hit.text.index(sentence)
+    return Candidate(score, hit, start, start + len(sentence), score, 0.0, score)
+
+
+def test_neighbouring_sentences_are_quoted_as_one_and_free_a_place() -> None:
+    hit = Hit(1, 1.0, "a", "a", None, "artikel", REPLY, 0, len(REPLY), None, None, None, 0,
+              len(REPLY), "", {})
+    first = _unit(hit, "For eksempel med det fremskudte jobcenter.", 0.9)
+    second = _unit(hit, "De er i boligområdet, så beboerne kan møde jobcentret der, hvor de er.",
+                   0.8)
+    other = _unit(hit, "Nyt afsnit om skolen, som har sin egen historie at fortælle.", 0.7)
+    chosen = join_neighbours([first, second], [first, second, other], limit=2)
+    quotes = [REPLY[c.start:c.end] for c in chosen]
+    assert quotes[0] == ("For eksempel med det fremskudte jobcenter. De er i boligområdet, så "
+                         "beboerne kan møde jobcentret der, hvor de er.")
+    assert quotes[1:] == [REPLY[other.start:other.end]]  # the freed place goes to the next best
+    # A paragraph break between them: two quotes, as chosen.
+    assert join_neighbours([second, other], [second, other], limit=2) == [second, other]
+
 
 HOUSE_RULES = {
     "afdeling-nord.txt": "I afdeling Nord må beboerne grille på altanen med en elgrill, men "
