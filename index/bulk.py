@@ -71,7 +71,8 @@ class Prepared:
 
 
 def _init_worker(config: Config, known: Registry, threads: int) -> None:
-    # Before the model loads: the C engine reads OMP_NUM_THREADS once, when it starts.
+    # Before the model loads: the C engine reads OMP_NUM_THREADS once, when it starts, and the
+    # passage encoder takes as many threads (e5_onnx.encoder_threads).
     os.environ["OMP_NUM_THREADS"] = str(threads)
     _WORKER["kb"] = WorkerKB(config, load_embedder(config.model, config.device), bm25_model())
     _WORKER["known"] = known

@@ -45,11 +45,10 @@ def test_long_text_is_cut_into_windows(model: e5_model.Model) -> None:
 
 
 @pytest.mark.parametrize(("lengths", "budget", "expected"), [
-    ([5, 3, 4], 15, [[3, 4, 5]]),  # padded to the longest: 3 x 5
-    ([5, 3, 4], 9, [[3, 4], [5]]),
-    ([5, 3, 4], 7, [[3], [4], [5]]),
-    ([10], 4, [[10]]),
-    ([2, 2, 2, 2], 4, [[2, 2], [2, 2]]),
+    ([5, 3, 4], 15, [[3], [4], [5]]),  # one length per batch: no padding, no mask
+    ([5, 3, 5, 3], 15, [[3, 3], [5, 5]]),
+    ([4, 4, 4, 4], 8, [[4, 4], [4, 4]]),  # the budget holds
+    ([10], 4, [[10]]),  # a window longer than the budget runs alone
 ])
 def test_batches_sort_and_respect_budget(lengths: list[int], budget: int,
                                          expected: list[list[int]]) -> None:
@@ -128,5 +127,24 @@ def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
     assert shipped is not None and shipped.shape == (12, 1536)
     measured = calibrate_e5.measure(calibrate_e5.calibration_texts())
     assert np.allclose(measured, shipped, rtol=1e-3, atol=1e-4)
-    assert e5_onnx.passage_path() == "onnx-int8+fo-smooth"
+    assert e5_onnx.passage_path() == "onnx-int8+fo-smooth+unpadded"
 
+
+
+def test_vectors_do_not_depend_on_how_many_sessions_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches run side by side, one session per core (or a bulk worker's share): the same
+    batches, so the same vectors as one session running them in turn."""
+    texts = [*TEXTS, LONG] * 3
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    one = e5_onnx.embed_passages(WEIGHTS, texts)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert e5_onnx.encoder_threads() == 3
+    assert np.allclose(e5_onnx.embed_passages(WEIGHTS, texts), one, atol=1e-6)
+
+
+def test_a_batch_is_windows_of_one_length(model: e5_model.Model) -> None:
+    """No padding, so no mask: onnxruntime's attention then takes its flash kernel."""
+    wins = e5_onnx.windows(model, ["kort tekst", "en noget længere tekst om boligområdet"])
+    with pytest.raises(ValueError):
+        e5_onnx.encoder_feed(model, wins)
+    assert all(len({len(w.ids) for w in g}) == 1 for g in e5_onnx.batches(wins))

@@ -13,15 +13,17 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES
+from conftest import ARTICLES, ROOT
 from fixtures.figures import record
 from fixtures.index_check import check_index, expected_docs
 from vidensbank.index.config import Config
 
 from tests.test_interrupted_ingest import RUN_TIMEOUT_S, SMALL_DOCS, start_ingest
 
-LONG_RUN = ["bl-strategisk-forum-partnerskaber.txt",
-            "artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften.txt"]
+# Long enough that the first ingest still holds the index when the second process has started
+# and loaded its model: the five articles and twenty distractor documents (about 15 s here).
+LONG_RUN = [*sorted(ARTICLES.glob("*.txt")),
+            *sorted((ROOT / "evals" / "distractors").glob("*.txt"))[:20]]
 
 
 def _small_docs(folder: Path) -> Path:
@@ -72,8 +74,8 @@ def test_two_ingests_started_together_one_is_refused(tmp_path: Path) -> None:
 def test_ingest_while_another_runs_is_refused_then_works(tmp_path: Path) -> None:
     long_run, index = tmp_path / "artikler", tmp_path / "index"
     long_run.mkdir()
-    for name in LONG_RUN:
-        (long_run / name).write_bytes((ARTICLES / name).read_bytes())
+    for source in LONG_RUN:
+        (long_run / source.name).write_bytes(source.read_bytes())
     first = start_ingest([long_run], index)
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while not _holds_write_lock(index) and first.poll() is None and time.monotonic() < deadline:

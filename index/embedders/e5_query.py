@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from vidensbank.index.embedders.e5_model import load
-from vidensbank.index.embedders.e5_onnx import INT8_LINEARS, Window, build_graph, pooled
+from vidensbank.index.embedders.e5_onnx import INT8_LINEARS, Window, batches, build_graph, pooled
 
 PREFIX = "query: "
 CACHE_SIZE = 1024  # recent questions; a vector is 1.5 KB
@@ -43,9 +43,10 @@ def embed_query(path: str, text: str) -> np.ndarray:
     content = tok.content_ids(PREFIX + text)
     wins = [Window(0, [tok.bos, *content[a:a + width], tok.eos])
             for a in range(0, max(len(content), 1), width)]
-    with SLOTS:
-        vectors = pooled(model, sess, wins)
-    shares = np.array([max(len(w.ids) - 2, 1) for w in wins], dtype=np.float64)
+    with SLOTS:  # a query over 510 tokens has windows of two lengths: a batch each
+        groups = batches(wins)
+        vectors = np.concatenate([pooled(model, sess, group) for group in groups])
+    shares = np.array([max(len(w.ids) - 2, 1) for g in groups for w in g], dtype=np.float64)
     vec = (vectors * shares[:, None]).sum(axis=0) / shares.sum()
     return (vec / max(float(np.linalg.norm(vec)), 1e-12)).astype(np.float32)
 
