@@ -31,6 +31,7 @@ W_DENSE = 1.0
 W_LEXICAL = 0.1
 W_RANK = 0.04
 W_WINDOW = 0.0
+FRAMING_WORDS = "andre andres"  # who a question asks about, not what (term_weights)
 CARRY = 0.5  # share of an interview question's match its reply inherits
 CACHE_SIZE = 50_000  # candidate vectors (1.5 KB each)
 
@@ -83,8 +84,11 @@ def unit_vectors(kb: KnowledgeBase, wanted: list[tuple[Hit, list[tuple[int, int]
 
 
 def term_weights(kb: KnowledgeBase, question: str, hits: list[Hit]) -> dict[int, float]:
-    """Query terms weighted by rarity among the retrieved passages (a local idf)."""
-    terms = set(sparse_query(kb.bm25, question).indices)
+    """Query terms weighted by rarity among the retrieved passages (a local idf). "andre" in
+    "Hvordan kobler andre til kernedriften?" names who is asked about, not what: a sentence
+    with "andre tilbud" in it says no more about kernedriften."""
+    terms = set(sparse_query(kb.bm25, question).indices) - set(
+        sparse_query(kb.bm25, FRAMING_WORDS).indices)
     docs = [set(sparse_document(kb.bm25, h.text).indices) for h in hits]
     n = len(docs) or 1
     return {t: math.log(1 + n / (1 + sum(t in d for d in docs))) for t in terms}

@@ -154,7 +154,7 @@ def compare_places(page: Page, test_output: Path) -> None:
     header = table.locator("thead th").all_inner_texts()
     assert T.COMPARE_COLUMNS["quotes"] in header, header
     places = table.locator("tbody th").all_inner_texts()
-    assert len(set(places)) >= 3, places
+    assert len(set(places)) >= 2, places  # the articles that speak of kernedriften
     assert all(re.search(r"» \[\d+\]", row) for row in table.locator("tbody tr").all_inner_texts())
     page.get_by_role("button", name=T.COMPARE_EXPORT).wait_for(timeout=UI_TIMEOUT_MS)
     snapshot(page, test_output / "app-sammenlign.png")
