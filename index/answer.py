@@ -5,9 +5,9 @@ quote is `document.text[start_char:end_char]`, a readable unit of a retrieved ch
 index.quotes: candidates scored by meaning, words and rank). Another document is heard where it
 answers as well as the best, and a question about how *others* do it hears every document that
 answers nearly as well: a project leader asking that wants several places, and the answer names
-each document's place. Chosen sentences that follow each other in one paragraph are quoted as one.
-When the evidence is weak, or the question is about a place the library
-does not cover (index.refusal), the answer says the library has none instead of quoting.
+each document's place. Chosen sentences that follow each other in one paragraph are quoted as
+one. When the evidence is weak, or the question is about a place the library does not cover
+(index.refusal), the answer says the library has none instead of quoting.
 """
 
 from __future__ import annotations
