@@ -130,7 +130,6 @@ def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
     assert e5_onnx.passage_path() == "onnx-int8+fo-smooth+unpadded"
 
 
-
 def test_vectors_do_not_depend_on_how_many_sessions_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches run side by side, one session per core (or a bulk worker's share): the same
     batches, so the same vectors as one session running them in turn."""

