@@ -26,7 +26,7 @@ from vidensbank.index.quotes import Candidate, candidates
 from vidensbank.index.search import MAX_QUERY_CHARS, Hit, search
 from vidensbank.index.stores.base import Filters
 
-__all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "join_neighbours",
+__all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "join_neighbours", "joined",
            "select"]
 
 MAX_CITATIONS = 5
@@ -87,7 +87,7 @@ def select(cands: list[Candidate], limit: int = MAX_CITATIONS, margin: float = M
     return sorted(chosen, key=lambda c: -c.score)
 
 
-def _joined(first: Candidate, second: Candidate) -> Candidate | None:
+def joined(first: Candidate, second: Candidate) -> Candidate | None:
     """`first` and `second` as one quote, where they are neighbours in one paragraph."""
     if first.hit is not second.hit or not first.end <= second.start:
         return None
@@ -108,8 +108,8 @@ def join_neighbours(chosen: list[Candidate], cands: list[Candidate],
     while True:
         out: list[Candidate] = []
         for c in sorted(chosen, key=lambda c: (c.hit.doc_id, c.start)):
-            joined = _joined(out[-1], c) if out else None
-            out[-1:] = [joined] if joined else [*out[-1:], c]
+            both = joined(out[-1], c) if out else None
+            out[-1:] = [both] if both else [*out[-1:], c]
         if len(out) == len(chosen) or not rest:
             return sorted(out, key=lambda c: -c.score)
         chosen = out + rest[: limit - len(out)]

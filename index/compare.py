@@ -4,7 +4,8 @@ The question is answered as `ask` does (the same quote candidates and the same r
 strong candidates are sorted into places: a quote belongs to the places it names itself (among
 the kommuner and boligområder its document names); a quote that names none belongs to the main
 place its document is about (index.places). A document about several places thus gives a row per
-place only where its text names that place. Rows are ranked by their best quote.
+place only where its text names that place. Rows are ranked by their strongest candidate's own
+evidence (fair between documents); each row quotes what `ask` would quote from that document.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vidensbank.index import places, refusal
-from vidensbank.index.answer import OTHERS_MARGIN, SEARCH_DEPTH, document_places
+from vidensbank.index.answer import (
+    OTHERS_MARGIN,
+    SEARCH_DEPTH,
+    document_places,
+    join_neighbours,
+    joined,
+)
 from vidensbank.index.citations import Citation, make_citation
 from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.quotes import Candidate, candidates
@@ -25,7 +32,6 @@ QUOTES_PER_ROW = 2
 # Quotes are compared by their own evidence (Candidate.own), not by the score: the score's
 # rank bonus and an interview question's carried match favour every unit of one document.
 MARGIN = OTHERS_MARGIN  # quotes further under the strongest one say too little for a row
-SECOND = 0.02  # a row's second quote is at most this far under its first
 DEPTH = 2 * SEARCH_DEPTH  # a comparison looks further than one answer: more places
 FEW_PLACES = ("Kun ét sted i vidensbanken svarer på det: {place}. Der er ikke andre steder at "
               "sammenligne med.")
@@ -74,6 +80,21 @@ def _row_places(kb: KnowledgeBase, c: Candidate) -> list[places.Place]:
     return main[:1]
 
 
+def _row_quotes(mine: list[Candidate], gate: float) -> list[Citation]:
+    """A row's quotes as `ask` would choose them within the document: its best candidate by score
+    first (an interview question passes its match on to the reply, so "Hvordan kobler I til
+    kernedriften?" gives its answer, not the introduction), then candidates strong in their own
+    evidence (`gate`) or the sentence that continues it; neighbours are quoted as one."""
+    if not mine:
+        return []
+    first = mine[0]
+    rest = [c for c in mine[1:]
+            if c.own >= gate or joined(first, c) or joined(c, first)]
+    return [make_citation(0, c.hit, c.start, c.end)
+            for c in join_neighbours([first, *rest[:QUOTES_PER_ROW - 1]], [first, *rest],
+                                     QUOTES_PER_ROW)]
+
+
 def compare(kb: KnowledgeBase, question: str, *, filters: Filters | None = None,
             max_rows: int = MAX_ROWS) -> Comparison:
     hits = search(kb, question, top_k=DEPTH, filters=filters)
@@ -84,21 +105,23 @@ def compare(kb: KnowledgeBase, question: str, *, filters: Filters | None = None,
     rows: dict[tuple[str, str], PlaceRow] = {}
     unplaced = 0
     top = max(c.own for c in cands)
-    for c in cands:
+    placed = [(c, _row_places(kb, c)) for c in cands]
+    for c, found in placed:  # rows: the places the strong candidates are about
         if c.own < top - MARGIN:
             continue
-        found = _row_places(kb, c)
         unplaced += not found
         for place in found:
-            doc_main = document_places(kb, c.hit)
-            row = rows.setdefault((place.name, c.hit.doc_id), PlaceRow(
-                place.name, place.name if not place.is_area else places.kommune_of(place,
-                                                                                   doc_main),
-                place.name if place.is_area else None, c.hit.doc_id, c.hit.title, [], c.own))
-            if len(row.citations) < QUOTES_PER_ROW and c.own >= row.score - SECOND and all(
-                    x.start_char != c.start for x in row.citations):
-                row.citations.append(make_citation(0, c.hit, c.start, c.end))
-                row.score = max(row.score, c.own)
+            key = (place.name, c.hit.doc_id)
+            if key not in rows:
+                doc_main = document_places(kb, c.hit)
+                rows[key] = PlaceRow(
+                    place.name, place.name if not place.is_area else places.kommune_of(
+                        place, doc_main), place.name if place.is_area else None,
+                    c.hit.doc_id, c.hit.title, [], c.own)
+            rows[key].score = max(rows[key].score, c.own)
+    for key, row in rows.items():
+        row.citations = _row_quotes([c for c, found in placed if c.hit.doc_id == key[1]
+                                     and key[0] in {p.name for p in found}], top - MARGIN)
     asked = set(places.question_places(question))
     if asked:  # "... i Silkeborg?": only rows for the places the question names
         rows = {k: r for k, r in rows.items() if {r.place, r.kommune} & asked}

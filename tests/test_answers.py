@@ -131,6 +131,25 @@ def test_compare_gives_a_row_per_place(corpus_index: Path) -> None:
     table = cli("compare", KERNEDRIFT, index=corpus_index).stdout
     assert all(r["place"] in table for r in rows)
 
+
+def test_compare_quotes_what_ask_quotes_from_each_document(corpus_index: Path) -> None:
+    """The comparison and the answer agree: each row opens with a sentence the answer quotes
+    from that document (Sønderborg: the reply to "Hvordan kobler I til kernedriften?", not the
+    article's introduction)."""
+    asked = json.loads(cli("ask", KERNEDRIFT, "--json", index=corpus_index).stdout)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for c in asked["citations"]:
+        spans.setdefault(c["doc_id"], []).append((c["start_char"], c["end_char"]))
+    rows = json.loads(cli("compare", KERNEDRIFT, "--json", index=corpus_index).stdout)["rows"]
+    shared = [r for r in rows if r["doc_id"] in spans]
+    assert len(shared) >= 2, (rows, spans)
+    for r in shared:
+        first = r["quotes"][0]
+        assert any(a < first["end_char"] and first["start_char"] < b
+                   for a, b in spans[r["doc_id"]]), (r["place"], first["quote"], spans)
+    (sonderborg,) = [r for r in rows if r["place"] == "Sønderborg"]
+    assert "fremskudte jobcenter" in sonderborg["quotes"][0]["quote"]
+
 def test_who_a_question_asks_about_is_not_what_it_asks(corpus_kb) -> None:
     """Quotes are scored on the question's terms, without "andre"/"andres"."""
     from vidensbank.index.kb import sparse_query
