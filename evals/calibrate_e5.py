@@ -40,7 +40,8 @@ def measure(texts: list[str]) -> np.ndarray:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1  # the same sums on every machine
     sess = ort.InferenceSession(graph.SerializeToString(), options,
-                                providers=["CPUExecutionProvider"])
+                                providers=["CPUExecutionProvider"],
+                                disabled_optimizers=e5_onnx.UNFUSED)  # as the encoder runs
     found = np.zeros((model.layers, model.ffn), dtype=np.float32)
     for group in e5_onnx.batches(e5_onnx.windows(model, texts)):
         outs = sess.run(names, e5_onnx.encoder_feed(model, group))

@@ -47,12 +47,15 @@ def passage_text(title: str, text: str) -> str:
 
 def embed_with_units(embedder: Any, windows: list[list[str]], units_of: list[list[str]]
                      ) -> tuple[list[list[np.ndarray]], list[list[np.ndarray]]]:
-    """Each chunk's window texts and quote unit texts embedded in one call, split back per chunk.
+    """Each chunk's window texts and quote unit texts embedded in one call, split back per chunk;
+    a text that occurs twice is embedded once.
 
     Ingest and reindex (index.reembed) both embed through here: the int8 graph quantises
     activations per batch, so the same batches give the same vectors."""
     flat = [t for texts in windows for t in texts] + [t for texts in units_of for t in texts]
-    vectors = iter(embedder.embed_passages(flat) if flat else [])
+    distinct = list(dict.fromkeys(flat))  # a repeated text (a recurring line) is embedded once
+    made = dict(zip(distinct, embedder.embed_passages(distinct) if distinct else [], strict=True))
+    vectors = iter([made[t] for t in flat])
     return ([[next(vectors) for _ in texts] for texts in windows],
             [[next(vectors) for _ in texts] for texts in units_of])
 

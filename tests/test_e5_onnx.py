@@ -127,7 +127,7 @@ def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
     assert shipped is not None and shipped.shape == (12, 1536)
     measured = calibrate_e5.measure(calibrate_e5.calibration_texts())
     assert np.allclose(measured, shipped, rtol=1e-3, atol=1e-4)
-    assert e5_onnx.passage_path() == "onnx-int8+fo-smooth+unpadded"
+    assert e5_onnx.passage_path() == "onnx-int8+fo-smooth+unpadded+ln"
 
 
 def test_vectors_do_not_depend_on_how_many_sessions_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,3 +147,26 @@ def test_a_batch_is_windows_of_one_length(model: e5_model.Model) -> None:
     with pytest.raises(ValueError):
         e5_onnx.encoder_feed(model, wins)
     assert all(len({len(w.ids) for w in g}) == 1 for g in e5_onnx.batches(wins))
+
+
+def test_a_repeated_text_is_embedded_once() -> None:
+    """A line that recurs in a document (a running header, a repeated sentence) costs one
+    encoder pass, and every occurrence gets its vector."""
+    from vidensbank.index.points import embed_with_units
+
+    seen: list[list[str]] = []
+
+    class Counting:
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            seen.append(list(texts))
+            return e5_onnx.embed_passages(WEIGHTS, texts)
+
+    windows = [[TEXTS[0], TEXTS[1]], [TEXTS[1]]]
+    units = [[TEXTS[1], TEXTS[2]], []]
+    dense, unit_vectors = embed_with_units(Counting(), windows, units)
+    assert seen == [[TEXTS[0], TEXTS[1], TEXTS[2]]]
+    alone = e5_onnx.embed_passages(WEIGHTS, [TEXTS[0], TEXTS[1], TEXTS[2]])
+    assert [len(v) for v in dense] == [2, 1] and [len(v) for v in unit_vectors] == [2, 0]
+    for got, want in ((dense[0][0], 0), (dense[0][1], 1), (dense[1][0], 1),
+                      (unit_vectors[0][0], 1), (unit_vectors[0][1], 2)):
+        assert np.array_equal(got, alone[want])
