@@ -141,6 +141,13 @@ def test_compare_places_shows_a_table_and_csv(app_env: Path) -> None:
     assert list(table.columns) == list(T.COMPARE_COLUMNS.values())[1:]
     first = result.rows[0].citations[0]
     assert f"«{first.quote}» [1]" in table.iloc[0][T.COMPARE_COLUMNS["quotes"]]
+    # Two quotes of one place stand in paragraphs of their own (Sønderborg: the reply and the
+    # introduction), and so do their sources.
+    (two,) = [i for i, r in enumerate(result.rows) if len(r.citations) == 2][:1]
+    a, b = result.rows[two].citations
+    cell = table.iloc[two]
+    assert cell[T.COMPARE_COLUMNS["quotes"]] == f"«{a.quote}» [{a.n}]\n\n«{b.quote}» [{b.n}]"
+    assert cell[T.COMPARE_COLUMNS["sources"]].count("\n\n") == 1
     assert T.COMPARE_EXPORT in [b.label for b in at.get("download_button")]
 
 

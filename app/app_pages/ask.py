@@ -79,14 +79,16 @@ def _passage(group: list[Citation]) -> None:
 
 
 def comparison_rows(result: Comparison) -> list[dict[str, str]]:
-    """One table row per place: its quotes with their [n], and where each stands."""
+    """One table row per place: its quotes with their [n], and where each stands, each quote
+    and each source in a paragraph of its own (two quotes run together read as one)."""
     return [{T.COMPARE_COLUMNS["place"]: row.place,
              T.COMPARE_COLUMNS["kommune"]: row.kommune or "",
              T.COMPARE_COLUMNS["boligomraade"]: row.boligomraade or "",
              T.COMPARE_COLUMNS["title"]: row.title,
-             T.COMPARE_COLUMNS["quotes"]: " ".join(f"«{c.quote}» [{c.n}]" for c in row.citations),
-             T.COMPARE_COLUMNS["sources"]: "; ".join(f"[{c.n}] {c.citation}"
-                                                     for c in row.citations)}
+             T.COMPARE_COLUMNS["quotes"]: "\n\n".join(f"«{c.quote}» [{c.n}]"
+                                                       for c in row.citations),
+             T.COMPARE_COLUMNS["sources"]: "\n\n".join(f"[{c.n}] {c.citation}"
+                                                        for c in row.citations)}
             for row in result.rows]
 
 
