@@ -86,6 +86,23 @@ def context_html(text: str, start: int, end: int) -> str:
                       + html.escape(suffix))
 
 
+def answer_lines(result: Answer) -> list[tuple[bool, str]]:
+    """The answer's lines as (is a list item, text). A quote that spans lines (a lead-in and the
+    quotation it introduces) stays one item: its citations say where each item ends."""
+    text = result.answer
+    items = [f"- «{c.quote}» [{c.n}]" for c in result.citations]
+    out: list[tuple[bool, str]] = []
+    at = 0
+    while at < len(text):
+        item = next((i for i in items if text.startswith(i, at)), None)
+        newline = text.find("\n", at)
+        end = at + len(item) if item else newline if newline >= 0 else len(text)
+        line = text[at:end]
+        out.append((True, line[2:]) if line.startswith("- ") else (False, line))
+        at = end + 1 if text.startswith("\n", end) else end
+    return out
+
+
 def answer_html(result: Answer) -> str:
     """The answer text escaped, "- " lines as a list, the [n] of its citations set off."""
     numbers = {str(c.n) for c in result.citations}
@@ -97,12 +114,11 @@ def answer_html(result: Answer) -> str:
 
     parts: list[str] = []
     in_list = False
-    for line in result.answer.splitlines():
-        item = line.startswith("- ")
+    for item, line in answer_lines(result):
         if item != in_list:
             parts.append("<ul>" if item else "</ul>")
             in_list = item
-        text = re.sub(r"\[(\d+)\]", marker, html.escape(line[2:] if item else line))
+        text = re.sub(r"\[(\d+)\]", marker, html.escape(line)).replace("\n", "<br>")
         parts.append(f'<li style="margin: 0.3em 0;">{text}</li>' if item else f"<p>{text}</p>")
     body = "".join(parts) + ("</ul>" if in_list else "")
     return f'<div class="vb-answer" style="{ANSWER_STYLE}">{body}</div>'

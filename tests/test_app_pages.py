@@ -484,3 +484,24 @@ def test_answer_lines_become_a_list_with_markers() -> None:
     assert "<p>Fra 2 forskellige kilder:</p><ul><li" in out and out.endswith("</ul></div>")
     assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>" not in out
     assert "vb-marker" not in out  # no citations: no [n] is a marker, "[7]" in a quote neither
+
+
+def test_a_quote_over_two_lines_stays_one_list_item() -> None:
+    """«Lene Krogh Jeppesen mener, ...:\n\n”De boligsociale indsatser ...”»: a lead-in and the
+    quotation it introduces are one quote, so one item, its line break kept."""
+    from vidensbank.index.answer import Answer, compose
+    from vidensbank.index.quotes import Candidate
+    from vidensbank.index.search import Hit
+
+    text = ("Indledning.\n\nHun mener, at indsatserne styrker kernedriften:\n\n”Det er alt "
+            "sammen en del af den kommunale kernedrift.”\n\nEt afsnit mere.")
+    hit = Hit(1, 1.0, "silkeborg", "Borgmester roser samspil", None, "artikel", text, 0,
+              len(text), None, None, None, 0, len(text), "", {})
+    start = text.index("Hun mener")
+    end = text.index("kernedrift.”") + len("kernedrift.”")
+    answer = compose("?", [Candidate(1.0, hit, start, end, 1.0, 0.0, 1.0)], [hit])
+    assert isinstance(answer, Answer) and "\n\n" in answer.citations[0].quote
+    out = html_view.answer_html(answer)
+    assert out.count("<li") == 1 and out.count("<p>") == 2  # "Fra 1 kilde:" and the heading
+    item = out[out.index("<li"):out.index("</li>")]
+    assert "styrker kernedriften:<br><br>”Det er alt" in item and "vb-marker" in item
