@@ -79,17 +79,15 @@ def batches(items: list[Window], budget: int = BATCH_TOKENS) -> list[list[Window
     return groups
 
 
-def _linear(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int, rows: int
-            ) -> str:
+def _linear(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int, rows: int,
+            activation_max: np.ndarray | None = None) -> str:
+    """One linear: int8 where its kind is in the graph's int8 set (the FFN output only with its
+    smoothing maxima, `activation_max`), else 4-bit."""
     from onnx import helper, numpy_helper
 
     kind = name.rsplit(".", 1)[1]
-    if kind in g.get("int8", ()):
-        if kind != "fo":
-            return _linear_int8(g, model, x, name, cols, rows)
-        found = maxima()
-        if found is not None:
-            return _linear_int8(g, model, x, name, cols, rows, found[int(name[1:].split(".")[0])])
+    if kind in g.get("int8", ()) and (kind != "fo" or activation_max is not None):
+        return _linear_int8(g, model, x, name, cols, rows, activation_max)
     packed, scales = repack_q4(model.tensors[f"{name}.w"], cols)
     for suffix, value in (("q", packed), ("s", scales), ("b", model.tensors[f"{name}.b"])):
         g["init"].append(numpy_helper.from_array(np.asarray(value), f"{name}.{suffix}"))
@@ -148,8 +146,10 @@ def _layer(g: dict[str, list[Any]], model: Model, i: int, x: str, out: str) -> N
               f"{p}.mid")
     inner = _linear(g, model, f"{p}.mid", f"{p}.fi", h, model.ffn)
     g["nodes"].append(helper.make_node("Gelu", [inner], [f"{p}.gelu"], domain="com.microsoft"))
-    _add_norm(g, model, f"{p}.mid", _linear(g, model, f"{p}.gelu", f"{p}.fo", model.ffn, h),
-              f"{p}.oln", out)
+    found = maxima()
+    fo = _linear(g, model, f"{p}.gelu", f"{p}.fo", model.ffn, h,
+                 found[i] if found is not None else None)
+    _add_norm(g, model, f"{p}.mid", fo, f"{p}.oln", out)
 
 
 def build_graph(model: Model, int8: frozenset[str] = frozenset()) -> bytes:
