@@ -10,7 +10,7 @@ import html
 import itertools
 import re
 
-from vidensbank.index.api import Answer, Hit
+from vidensbank.index.api import Answer, Hit, item_line
 
 TEXT_STYLE = ("white-space: pre-wrap; line-height: 1.55; font-size: 1rem; "
               "overflow-wrap: anywhere; margin: 0;")
@@ -90,7 +90,7 @@ def answer_lines(result: Answer) -> list[tuple[bool, str]]:
     """The answer's lines as (is a list item, text). A quote that spans lines (a lead-in and the
     quotation it introduces) stays one item: its citations say where each item ends."""
     text = result.answer
-    items = [f"- «{c.quote}» [{c.n}]" for c in result.citations]
+    items = [item_line(c) for c in result.citations]
     out: list[tuple[bool, str]] = []
     at = 0
     while at < len(text):

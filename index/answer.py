@@ -26,8 +26,8 @@ from vidensbank.index.quotes import Candidate, candidates
 from vidensbank.index.search import MAX_QUERY_CHARS, Hit, search
 from vidensbank.index.stores.base import Filters
 
-__all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "join_neighbours", "joined",
-           "select"]
+__all__ = ["Answer", "Candidate", "answer", "candidates", "compose", "item_line",
+           "join_neighbours", "joined", "select"]
 
 MAX_CITATIONS = 5
 MARGIN = 0.0  # another document this close in own evidence to the best is heard next (tuned)
@@ -146,8 +146,13 @@ def compose(question: str, chosen: list[Candidate], hits: list[Hit],
         if headings.count(heading) > 1:  # two documents, one title: the id tells them apart
             heading = f"{heading} ({group[0][0].hit.doc_id})"
         lines.append(f"{heading}:")
-        lines += [f"- «{citation.quote}» [{citation.n}]" for _, citation in group]
+        lines += [item_line(citation) for _, citation in group]
     return Answer(question, "\n".join(lines), citations, hits)
+
+
+def item_line(citation: Citation) -> str:
+    """One quote of the answer text, as a list item (app.html_view finds the items by it)."""
+    return f"- «{citation.quote}» [{citation.n}]"
 
 
 def _heading(kb: KnowledgeBase | None, hit: Hit) -> str:

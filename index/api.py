@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vidensbank.index import evaluation, query_log
-from vidensbank.index.answer import Answer, answer
+from vidensbank.index.answer import Answer, answer, item_line
 from vidensbank.index.citations import Citation, is_exact
 from vidensbank.index.compare import Comparison, PlaceRow, compare
 from vidensbank.index.config import Config
@@ -29,7 +29,7 @@ from vidensbank.ingest import schema
 from vidensbank.errors import VidensbankError
 
 __all__ = ["Answer", "Citation", "Comparison", "DocumentView", "EvalRun", "FileProgress", "Hit",
-           "IngestReport", "Library", "PlaceRow", "Stats", "evaluate_models", "push",
+           "IngestReport", "Library", "PlaceRow", "Stats", "evaluate_models", "item_line", "push",
            "recipe_changes", "reindex"]
 
 

@@ -29,9 +29,10 @@ from vidensbank.index.stores.base import Filters
 
 MAX_ROWS = 8
 QUOTES_PER_ROW = 2
-# Quotes are compared by their own evidence (Candidate.own), not by the score: the score's
-# rank bonus and an interview question's carried match favour every unit of one document.
-MARGIN = OTHERS_MARGIN  # quotes further under the strongest one say too little for a row
+# Rows are drawn and ranked by their candidates' own evidence (Candidate.own), not by the
+# score: the score's rank bonus and an interview question's carried match favour every unit of
+# one document. Within a row, quotes follow the score, as in `ask` (_row_quotes).
+MARGIN = OTHERS_MARGIN  # candidates further under the strongest one say too little for a row
 DEPTH = 2 * SEARCH_DEPTH  # a comparison looks further than one answer: more places
 FEW_PLACES = ("Kun ét sted i vidensbanken svarer på det: {place}. Der er ikke andre steder at "
               "sammenligne med.")
