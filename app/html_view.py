@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 
-from vidensbank.index.api import Answer, Hit, item_line
+from vidensbank.index.api import Answer, Citation, Hit
 
 TEXT_STYLE = ("white-space: pre-wrap; line-height: 1.55; font-size: 1rem; "
               "overflow-wrap: anywhere; margin: 0;")
@@ -38,7 +37,7 @@ def highlight(text: str, start: int, end: int, *, mark_id: str | None = None) ->
 def hit_html(hit: Hit, terms: list[tuple[int, int]]) -> str:
     """A search hit: the window that matched on a pale ground, the matched words in bold.
 
-    `terms` are spans in the hit's text (index.highlight); everything is escaped."""
+    `terms` are spans in the hit's text (index.retrieval.highlight); everything is escaped."""
     text = hit.text
     ws, we = hit.window_start - hit.start_char, hit.window_end - hit.start_char
     window = (ws, we) if 0 <= ws < we <= len(text) and (ws, we) != (0, len(text)) else None
@@ -86,39 +85,29 @@ def context_html(text: str, start: int, end: int) -> str:
                       + html.escape(suffix))
 
 
-def answer_lines(result: Answer) -> list[tuple[bool, str]]:
-    """The answer's lines as (is a list item, text). A quote that spans lines (a lead-in and the
-    quotation it introduces) stays one item: its citations say where each item ends."""
-    text = result.answer
-    items = [item_line(c) for c in result.citations]
-    out: list[tuple[bool, str]] = []
-    at = 0
-    while at < len(text):
-        item = next((i for i in items if text.startswith(i, at)), None)
-        newline = text.find("\n", at)
-        end = at + len(item) if item else newline if newline >= 0 else len(text)
-        line = text[at:end]
-        out.append((True, line[2:]) if line.startswith("- ") else (False, line))
-        at = end + 1 if text.startswith("\n", end) else end
-    return out
-
-
 def answer_html(result: Answer) -> str:
-    """The answer text escaped, "- " lines as a list, the [n] of its citations set off."""
-    numbers = {str(c.n) for c in result.citations}
+    """The answer from its parts, escaped: the lead, then each document's heading and its quotes
+    as a list, the [n] of each citation set off. An answer without quotes (a refusal) is its
+    sentence."""
+    if not result.groups:
+        return _answer_div(_paragraph(result.answer))
+    parts = [_paragraph(result.lead)]
+    for group in result.groups:
+        parts.append(_paragraph(f"{group.heading}:"))
+        items = "".join(f'<li style="margin: 0.3em 0;">{_quote_html(c)}</li>'
+                        for c in group.citations)
+        parts.append(f"<ul>{items}</ul>")
+    return _answer_div("".join(parts))
 
-    def marker(match: re.Match[str]) -> str:
-        if match.group(1) not in numbers:
-            return match.group(0)
-        return f'<span class="vb-marker" style="{MARKER_STYLE}">{match.group(0)}</span>'
 
-    parts: list[str] = []
-    in_list = False
-    for item, line in answer_lines(result):
-        if item != in_list:
-            parts.append("<ul>" if item else "</ul>")
-            in_list = item
-        text = re.sub(r"\[(\d+)\]", marker, html.escape(line)).replace("\n", "<br>")
-        parts.append(f'<li style="margin: 0.3em 0;">{text}</li>' if item else f"<p>{text}</p>")
-    body = "".join(parts) + ("</ul>" if in_list else "")
+def _quote_html(citation: Citation) -> str:
+    quote = html.escape(f"«{citation.quote}»").replace("\n", "<br>")
+    return f'{quote} <span class="vb-marker" style="{MARKER_STYLE}">[{citation.n}]</span>'
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>".replace("\n", "<br>")
+
+
+def _answer_div(body: str) -> str:
     return f'<div class="vb-answer" style="{ANSWER_STYLE}">{body}</div>'

@@ -35,11 +35,11 @@ def danish_date(iso: str | None) -> str:
 
 def meta_line(doc_type: str | None, source: str | None, date: str | None,
               page: str | None = None, section: str | None = None) -> str:
-    parts = [doc_type_label(doc_type), source, danish_date(date), *place(page, section)]
+    parts = [doc_type_label(doc_type), source, danish_date(date), *location_parts(page, section)]
     return " · ".join(p for p in parts if p)
 
 
-def place(page: str | None, section: str | None) -> list[str]:
+def location_parts(page: str | None, section: str | None) -> list[str]:
     """Where in a document: ['s. 23', 'afsnit 3 Samarbejde'], leaving out what is unknown."""
     out = [T.LABEL_PAGE.format(page=page)] if page else []
     return out + ([T.LABEL_SECTION.format(section=section)] if section else [])

@@ -24,7 +24,7 @@ _OPENED: list[Library] = []
 
 
 @st.cache_resource(show_spinner=T.LOADING_INDEX)
-def open_kb(config: Config) -> Library:
+def open_library(config: Config) -> Library:
     # Keyed by the config: a process that is pointed at another index opens that one.
     log.info("åbner vidensbanken i %s", config.index_dir)
     library = Library.open(config)
@@ -34,7 +34,7 @@ def open_kb(config: Config) -> Library:
 
 def close_all() -> None:
     """Close every opened knowledge base (a Qdrant Edge shard can be open only once)."""
-    open_kb.clear()
+    open_library.clear()
     while _OPENED:
         _OPENED.pop().close()
 
@@ -44,7 +44,7 @@ def knowledge_base() -> Library:
     try:
         config = load_config()
         configure_logging(config.log_level)  # the server's line per question, on stderr
-        return open_kb(config)
+        return open_library(config)
     except VidensbankError as exc:
         message = str(exc)
     except Exception as exc:  # e.g. a shard held by another process: say so, no traceback

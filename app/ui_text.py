@@ -96,7 +96,7 @@ SEARCH_BUTTON = "Søg"
 SEARCH_FILTERS = "Filtre"
 SEARCH_TOP_K = "Antal passager"
 SEARCH_MODE = "Søgemåde"
-SEARCH_MODES = {"hybrid": "Kombineret (anbefalet)", "dense": "Semantisk",
+SEARCH_MODE_LABELS = {"hybrid": "Kombineret (anbefalet)", "dense": "Semantisk",
                 "bm25": "Ordsøgning (BM25)"}
 FACET_LABELS = {"doc_type": "Dokumenttype", "kommuner": "Kommune",
                 "boligomraader": "Boligområde", "themes": "Tema", "year": "År"}

@@ -13,10 +13,11 @@ import argparse
 import json
 from pathlib import Path
 
-from vidensbank.index.answer_eval import answer_figures, fragment_reason
 from vidensbank.index.api import Library
 from vidensbank.index.config import Config
-from vidensbank.index.evaluation import evaluate, load_all_questions
+from vidensbank.index.evaluation.answers import answer_figures
+from vidensbank.index.evaluation.runs import evaluate, load_all_questions
+from vidensbank.index.text.fragments import fragment_reason
 
 COLUMNS = ("questions", "answer_recall", "gold_coverage", "fragment_rate", "citations_per_answer",
            "documents_per_answer", "refused")
@@ -37,7 +38,7 @@ def main() -> None:
     questions = load_all_questions()
     with Library.open(Config(index_dir=args.index)) as library:
         answers: dict = {}
-        result = evaluate(library.kb, questions, modes=("hybrid",), answers=answers)
+        result = evaluate(library.idx, questions, modes=("hybrid",), answers=answers)
         spans = {q.id: q for q in questions if q.id in answers}
         print(f"{'sæt':<28}" + "".join(f"{k[:9]:>10}" for k in COLUMNS))
         print(row("alle", result["answers"]))
@@ -47,7 +48,7 @@ def main() -> None:
             for half in sorted({q.split for q in spans.values() if q.set_name == name} - {None}):
                 mine = [q for q in spans.values() if q.set_name == name and q.split == half]
                 if mine:
-                    gold = [(q.doc_id, library.kb.docs.get(q.doc_id).text.find(q.answer),
+                    gold = [(q.doc_id, library.idx.docs.get(q.doc_id).text.find(q.answer),
                              q) for q in mine]
                     judged = [(d, (a, a + len(q.answer)), answers[q.id]) for d, a, q in gold]
                     print(row(f"  {name}:{half}", answer_figures(judged)))

@@ -94,14 +94,14 @@ def cpu_peak(n: int = 2048, repeats: int = 5) -> dict[str, float]:
             "gflops_per_cpu_s": flops / best_cpu / 1e9, "cores": os.cpu_count() or 1}
 
 
-def embedded_passages(kb: Any) -> list[str]:
+def embedded_passages(idx: Any) -> list[str]:
     """What ingest embedded, read back from the index: title + window text per point."""
     texts, docs = [], {}
-    for page in kb.store.all_chunks(with_vectors=False):
+    for page in idx.store.all_chunks(with_vectors=False):
         for c in page:
             p = c.payload
             if p["doc_id"] not in docs:
-                docs[p["doc_id"]] = kb.docs.get(p["doc_id"]).text
+                docs[p["doc_id"]] = idx.docs.get(p["doc_id"]).text
             a, b = p.get("window_start", p["start_char"]), p.get("window_end", p["end_char"])
             title = p.get("title") or ""
             texts.append(f"{title}\n\n{docs[p['doc_id']][a:b]}" if title else
@@ -153,21 +153,21 @@ def bench_query_threads(work: Path, n: int = 50) -> dict[str, Any]:
 
 def bench_ingest(index_dir: Path) -> tuple[dict[str, Any], list[str]]:
     """corpus/ into an empty index, then again unchanged; the project's pipeline, in process."""
+    from vidensbank.index.build.pipeline import ingest_paths
     from vidensbank.index.config import Config
-    from vidensbank.index.kb import KnowledgeBase
-    from vidensbank.index.pipeline import ingest_paths
+    from vidensbank.index.open_index import OpenIndex
 
-    kb = KnowledgeBase.open(Config(index_dir=index_dir), create=True)
+    idx = OpenIndex.open(Config(index_dir=index_dir), create=True)
     clock = time.perf_counter()
-    kb.embedder.embed_passages(["opvarmning"])  # one-time weight loading, reported apart
+    idx.embedder.embed_passages(["opvarmning"])  # one-time weight loading, reported apart
     load = time.perf_counter() - clock
     runs = []
     for _ in range(2):
         clock = time.perf_counter()
-        rep = ingest_paths(kb, [CORPUS])
+        rep = ingest_paths(idx, [CORPUS])
         runs.append({"wall_s": time.perf_counter() - clock, **rep.as_dict()})
-    passages = embedded_passages(kb)
-    kb.close()
+    passages = embedded_passages(idx)
+    idx.close()
     return report.ingest_summary(runs, len(passages), sum(e5_tokens(passages)), load), passages
 
 
@@ -202,7 +202,7 @@ def scale_data(args: argparse.Namespace, work: Path, max_size: int) -> tuple[Any
                                                                               dict[str, Any]]:
     """The synthetic documents and points for the largest size, and the query set."""
     from vidensbank.index.embedders import load_embedder
-    from vidensbank.index.kb import bm25_model
+    from vidensbank.index.open_index import bm25_model
 
     sentences = data.corpus_sentences()
     pool = data.pool_passages(sentences, args.pool)

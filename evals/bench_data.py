@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from vidensbank.index.build.points import PAYLOAD_KEYS, point_id
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase, sparse_document
-from vidensbank.index.points import PAYLOAD_KEYS, point_id
-from vidensbank.index.sentences import sentence_spans
+from vidensbank.index.open_index import OpenIndex, sparse_document
 from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.index.text.chunking import chunk_id
+from vidensbank.index.text.sentences import sentence_spans
 from vidensbank.ingest import schema
 from vidensbank.ingest.readers import read_path
 
@@ -154,7 +155,7 @@ def doc_points(bm25: Any, doc: Doc) -> list[ChunkPoint]:
         a, b = doc.chunks[chunk]
         payload = {k: doc.metadata.get(k) for k in PAYLOAD_KEYS}
         payload.update(chunk_index=chunk, start_char=a, end_char=b, text=doc.text[a:b],
-                       record_hash=digest, chunk_id=f"{doc.doc_id}:{a}-{b}", window_start=wa,
+                       record_hash=digest, chunk_id=chunk_id(doc.doc_id, a, b), window_start=wa,
                        window_end=wb)
         points.append(ChunkPoint(point_id(doc.doc_id, digest, wa, wb), vec,
                                  sparse_document(bm25, f"{title}\n\n{doc.text[wa:wb]}"),
@@ -164,23 +165,23 @@ def doc_points(bm25: Any, doc: Doc) -> list[ChunkPoint]:
 
 def build_edge(index_dir: Path, docs: list[Doc], points: list[list[ChunkPoint]],
                batch: int = 1000) -> dict[str, float]:
-    """Write documents and chunks through KnowledgeBase/EdgeStore, then optimise (HNSW)."""
+    """Write documents and chunks through OpenIndex/EdgeStore, then optimise (HNSW)."""
     import time
 
-    kb = KnowledgeBase.open(Config(index_dir=index_dir), create=True)
-    kb.docs.db.execute("PRAGMA synchronous=OFF")  # setup speed only; not what is measured
+    idx = OpenIndex.open(Config(index_dir=index_dir), create=True)
+    idx.docs.db.execute("PRAGMA synchronous=OFF")  # setup speed only; not what is measured
     clock = time.perf_counter()
     flat = [p for doc_pts in points for p in doc_pts]
     for i in range(0, len(flat), batch):
-        kb.store.upsert(flat[i:i + batch])
+        idx.store.upsert(flat[i:i + batch])
     upsert = time.perf_counter() - clock
     for doc, doc_pts in zip(docs, points, strict=True):
-        kb.docs.put(doc.doc_id, doc_pts[0].payload["record_hash"], doc.metadata, doc.text,
+        idx.docs.put(doc.doc_id, doc_pts[0].payload["record_hash"], doc.metadata, doc.text,
                     len(doc.chunks))
     clock = time.perf_counter()
-    kb.store.finish_writes()
+    idx.store.finish_writes()
     optimize = time.perf_counter() - clock
-    kb.close()
+    idx.close()
     return {"upsert_s": upsert, "optimize_s": optimize}
 
 
@@ -216,18 +217,18 @@ def fill_units(index_dir: Path, embedder: Any, batch: int = 2000) -> int:
 
     The synthetic library repeats corpus sentences, so each distinct unit text is embedded once
     here; answers then read the vectors per document and span, as in a real library."""
-    from vidensbank.index.quote_units import units
+    from vidensbank.index.text.quote_units import units
 
-    kb = KnowledgeBase.open(Config(index_dir=index_dir))
-    if kb.units.count():
-        kb.close()
+    idx = OpenIndex.open(Config(index_dir=index_dir))
+    if idx.units.count():
+        idx.close()
         return 0
-    model = kb.model_name
+    model = idx.model_name
     memo: dict[str, np.ndarray] = {}
     rows: list[tuple[Any, np.ndarray]] = []
     seen: set[str] = set()
     written = 0
-    for page in kb.store.all_chunks(with_vectors=False):
+    for page in idx.store.all_chunks(with_vectors=False):
         for point in page:
             p = point.payload
             if p["chunk_id"] in seen:
@@ -240,8 +241,8 @@ def fill_units(index_dir: Path, embedder: Any, batch: int = 2000) -> int:
             rows += [((model, p["doc_id"], p["record_hash"], a, b),
                       memo[text[a - start:b - start]]) for a, b in spans]
             if len(rows) >= batch:
-                kb.units.put_many(rows)
+                idx.units.put_many(rows)
                 written, rows = written + len(rows), []
-    kb.units.put_many(rows)
-    kb.close()
+    idx.units.put_many(rows)
+    idx.close()
     return written + len(rows)

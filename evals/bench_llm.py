@@ -1,7 +1,7 @@
 """Citation quality of generated answers from a real model: free text against structured output.
 
-Per mode, over the questions: ALCE citation recall and precision (index.citation_eval) over all
-the model's sentences, the share of sentences shown as supported, the share of answers that fell
+Per mode, over the questions: ALCE citation recall and precision (index.evaluation.citations) over
+all the model's sentences, the share of sentences shown as supported, the share of answers that fell
 back to the extractive answer, and the citation precision of the sentences shown as supported as
 two other judges score them (all-MiniLM-L6-v2 with its own calibration, and stem overlap alone):
 the checker itself passes those by construction, so only another judge can say if it errs.
@@ -29,18 +29,18 @@ from statistics import median
 from types import SimpleNamespace
 from typing import Any
 
-from vidensbank.index.citation_check import (
+from vidensbank.index.answers.citation_check import (
     CALIBRATION,
     LEXICAL,
     SentenceCheck,
     SupportScorer,
     strip_markers,
 )
-from vidensbank.index.citation_eval import citation_metrics
+from vidensbank.index.answers.generated import Rejected, complete, generate, make_llm
 from vidensbank.index.config import load_config
-from vidensbank.index.evaluation import load_questions
-from vidensbank.index.generate import Rejected, complete, generate, make_llm
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.evaluation.citations import citation_metrics
+from vidensbank.index.evaluation.runs import load_questions
+from vidensbank.index.open_index import OpenIndex
 
 MODES = ("free", "structured")
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
@@ -70,12 +70,12 @@ class RecordedLLM:
         return SimpleNamespace(message=SimpleNamespace(content=self.replies[key]["content"]))
 
 
-def judges(kb: KnowledgeBase) -> dict[str, SupportScorer]:
+def judges(idx: OpenIndex) -> dict[str, SupportScorer]:
     from vidensbank.index.embedders.st_model import SentenceTransformerEmbedding
 
     minilm = SentenceTransformerEmbedding(MINILM)
-    return {"minilm": SupportScorer(minilm, kb.bm25, CALIBRATION[MINILM]),
-            "lexical": SupportScorer(kb.embedder, kb.bm25, LEXICAL)}
+    return {"minilm": SupportScorer(minilm, idx.bm25, CALIBRATION[MINILM]),
+            "lexical": SupportScorer(idx.embedder, idx.bm25, LEXICAL)}
 
 
 def judged_precision(shown: list[tuple[SentenceCheck, list]], judge: SupportScorer) -> float:
@@ -124,7 +124,7 @@ def main() -> None:
     ap.add_argument("--replies", type=Path, default=None, help="store of the model's replies")
     args = ap.parse_args()
     config = load_config(index_dir=args.index)
-    kb = KnowledgeBase.open(config)
+    idx = OpenIndex.open(config)
     try:
         llm = RecordedLLM(make_llm(replace(config, llm_url=args.llm)), args.replies)
         questions = load_questions()[: args.limit]
@@ -133,19 +133,19 @@ def main() -> None:
         for i, q in enumerate(questions):
             for mode in MODES:  # interleaved: both modes see the same load
                 t0 = time.perf_counter()
-                result = generate(kb, q.question, llm=llm, top_k=args.top_k,
+                result = generate(idx, q.question, llm=llm, top_k=args.top_k,
                                   constrained=mode == "structured")
                 results[mode].append((i, result, time.perf_counter() - t0))
                 rows.append({"id": q.id, "split": split_of(i), "asked": mode,
                              **result.as_dict()})
             print(f"{i + 1}/{len(questions)}", flush=True)
-        others = judges(kb)
+        others = judges(idx)
         out = {part: {mode: figures([(r, t) for i, r, t in found
                                      if part == "all" or split_of(i) == part], others)
                       for mode, found in results.items()}
                for part in ("all", "tune", "test")}
     finally:
-        kb.close()
+        idx.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"questions": len(questions), "top_k": args.top_k,
                                     "figures": out, "answers": rows},

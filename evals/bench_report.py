@@ -186,7 +186,8 @@ def print_scale(scale: dict[str, Any]) -> None:
     if capped:
         print(f"local mode over {scale['local_full']} punkter: kun de første "
               f"{len(scale['local'][capped[0]]['search_s'])} forespørgsler (langsom).")
-    print("e2e = forespørgsels-embedding + hybrid søgning + filtre + hits (index.search.search);"
+    print("e2e = forespørgsels-embedding + hybrid søgning + filtre + hits "
+          "(index.retrieval.search.search);"
           " søgning = det samme uden embedding. Disk: allokerede blokke (st_blocks), shard uden "
           "dokumentlager.\n", flush=True)
 

@@ -58,26 +58,26 @@ def _timed(fn: Any, items: list[Any]) -> list[float]:
 def run_edge(index_dir: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str, Any]:
     """End to end (embedding + hybrid search + filters + hits), then search alone."""
     from vidensbank.index.config import Config
-    from vidensbank.index.kb import KnowledgeBase
-    from vidensbank.index.search import search
+    from vidensbank.index.open_index import OpenIndex
+    from vidensbank.index.retrieval.search import search
 
     clock = time.perf_counter()
-    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    idx = OpenIndex.open(Config(index_dir=index_dir))
     opened = time.perf_counter() - clock
     hits = []
 
     def one(q: dict[str, Any]) -> None:
-        hits.append(len(search(kb, q["text"], top_k=top_k, filters=q["filters"])))
+        hits.append(len(search(idx, q["text"], top_k=top_k, filters=q["filters"])))
 
     e2e = _timed(one, queries)
     vectors, embed = {}, []
     for text in (" ".join(q["text"].split()) for q in queries):
         clock = time.perf_counter()
-        vectors[text] = kb.embedder.embed_query(text)
+        vectors[text] = idx.embedder.embed_query(text)
         embed.append(time.perf_counter() - clock)
-    kb.embedder = CachedQueries(vectors)
+    idx.embedder = CachedQueries(vectors)
     search_only = _timed(one, queries)
-    kb.close()
+    idx.close()
     return {"open_s": opened, "e2e_s": e2e, "embed_s": embed, "search_s": search_only,
             "mean_hits": sum(hits) / len(hits), "points": None}
 
@@ -87,7 +87,7 @@ def run_local(path: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str
     from bench_local import COLLECTION, hybrid_query
     from qdrant_client import QdrantClient
     from vidensbank.index.embedders import load_embedder
-    from vidensbank.index.kb import bm25_model, sparse_query
+    from vidensbank.index.open_index import bm25_model, sparse_query
 
     clock = time.perf_counter()
     client = QdrantClient(path=str(path))
@@ -110,14 +110,14 @@ def run_local(path: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str
 def run_coldstart(index_dir: Path, question: str) -> dict[str, Any]:
     """Process start to first answer, split: interpreter, imports, opening, first answer."""
     clock = time.perf_counter()
-    from vidensbank.index.answer import answer
+    from vidensbank.index.answers.extractive import answer
     from vidensbank.index.config import Config
-    from vidensbank.index.kb import KnowledgeBase
+    from vidensbank.index.open_index import OpenIndex
 
     imported = time.perf_counter()
-    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    idx = OpenIndex.open(Config(index_dir=index_dir))
     opened = time.perf_counter()
-    result = answer(kb, question)
+    result = answer(idx, question)
     done = time.perf_counter()
     return {"python_s": clock - START, "import_s": imported - clock, "open_s": opened - imported,
             "first_answer_s": done - opened, "citations": len(result.citations)}

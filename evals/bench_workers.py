@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.open_index import OpenIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "corpus" / "artikler"
@@ -33,11 +33,11 @@ def copies(target: Path, n: int) -> Path:
 
 def run(paths: list[Path], workers: int, scratch: Path) -> tuple[float, int, int]:
     index_dir = Path(tempfile.mkdtemp(dir=scratch))
-    kb = KnowledgeBase.open(Config(index_dir=index_dir, workers=workers), create=True)
+    idx = OpenIndex.open(Config(index_dir=index_dir, workers=workers), create=True)
     clock = time.perf_counter()
-    report = ingest_paths(kb, paths)
+    report = ingest_paths(idx, paths)
     seconds = time.perf_counter() - clock
-    kb.close()
+    idx.close()
     assert report.ok, report.failed
     return seconds, len(report.ingested), report.chunks
 

@@ -16,12 +16,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from vidensbank.index.citation_check import Calibration, SupportScorer
-from vidensbank.index.citation_eval import best_threshold
+from vidensbank.index.answers.citation_check import Calibration, SupportScorer
 from vidensbank.index.config import load_config
-from vidensbank.index.evaluation import gold_span, load_questions
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.search import search
+from vidensbank.index.evaluation.citations import best_threshold
+from vidensbank.index.evaluation.runs import gold_span, load_questions
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.search import search
 
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -32,8 +32,8 @@ class Passage:
     text: str
 
 
-def gold_passage(kb: KnowledgeBase, doc_id: str, span: tuple[int, int]) -> Passage:
-    chunks = {c.payload["chunk_id"]: c.payload for c in kb.store.chunks_of(doc_id)}
+def gold_passage(idx: OpenIndex, doc_id: str, span: tuple[int, int]) -> Passage:
+    chunks = {c.payload["chunk_id"]: c.payload for c in idx.store.chunks_of(doc_id)}
 
     def overlap(p: dict) -> int:
         return min(span[1], p["end_char"]) - max(span[0], p["start_char"])
@@ -42,16 +42,16 @@ def gold_passage(kb: KnowledgeBase, doc_id: str, span: tuple[int, int]) -> Passa
     return Passage(best.get("title") or "", best["text"])
 
 
-def pairs(kb: KnowledgeBase, rng: random.Random) -> list[tuple[str, Passage, str]]:
+def pairs(idx: OpenIndex, rng: random.Random) -> list[tuple[str, Passage, str]]:
     """(sentence, passage, label) with label 'gold', 'hard' or 'random'."""
-    every = [c.payload for batch in kb.store.all_chunks(with_vectors=False) for c in batch]
+    every = [c.payload for batch in idx.store.all_chunks(with_vectors=False) for c in batch]
     out = []
     for q in load_questions():
-        span = gold_span(kb, q)
+        span = gold_span(idx, q)
         if span is None:
             continue
-        out.append((q.answer, gold_passage(kb, q.doc_id, span), "gold"))
-        other = next(h for h in search(kb, q.answer, top_k=20, mode="dense")
+        out.append((q.answer, gold_passage(idx, q.doc_id, span), "gold"))
+        other = next(h for h in search(idx, q.answer, top_k=20, mode="dense")
                      if h.doc_id != q.doc_id)
         out.append((q.answer, Passage(other.title, other.text), "hard"))
         pick = rng.choice([p for p in every if p["doc_id"] != q.doc_id])
@@ -64,13 +64,13 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path(".vidensbank"))
     parser.add_argument("--model")
     args = parser.parse_args()
-    kb = KnowledgeBase.open(load_config(index_dir=args.index, model=args.model))
-    scorer = SupportScorer(kb.embedder, kb.bm25, Calibration(1.0, 0.0))
+    idx = OpenIndex.open(load_config(index_dir=args.index, model=args.model))
+    scorer = SupportScorer(idx.embedder, idx.bm25, Calibration(1.0, 0.0))
     rows = []
-    for sentence, passage, label in pairs(kb, random.Random(0)):
+    for sentence, passage, label in pairs(idx, random.Random(0)):
         cos = scorer.cosine(scorer.embed([sentence])[0], [passage])
         rows.append((cos, scorer.overlap(sentence, [passage]), label))
-    print(f"model {kb.manifest['model']['name']}: {sum(r[2] == 'gold' for r in rows)} pairs each")
+    print(f"model {idx.manifest['model']['name']}: {sum(r[2] == 'gold' for r in rows)} pairs each")
     for label in ("gold", "hard", "random"):
         cos = sorted(r[0] for r in rows if r[2] == label)
         ovl = sorted(r[1] for r in rows if r[2] == label)
@@ -85,7 +85,7 @@ def main() -> None:
             print(f"  vs {negatives:<6} weight {w:.2f}: threshold {best['threshold']:.3f} "
                   f"(same from {best['below']:.3f}) "
                   f"F1 {best['f1']:.3f} P {best['precision']:.3f} R {best['recall']:.3f}")
-    kb.close()
+    idx.close()
 
 
 if __name__ == "__main__":

@@ -2,12 +2,12 @@
 
     python evals/tune_answers.py INDEX_DIR [--depth 8]
 
-Candidates are computed once per question (index.quotes with the code's weights), then re-scored
-for each weight setting: answer recall of the selected quotes on evals/questions_paraphrase.jsonl
-`split: tune` (questions.jsonl shown beside it). The refusal threshold is the highest that wrongly
-refuses no answerable tune question (questions_paraphrase `tune` and questions.jsonl, which has no
-split); with the word and place signs of index.refusal, its figures on the tune and test halves
-are printed.
+Candidates are computed once per question (index.answers.quotes with the code's weights), then
+re-scored for each weight setting: answer recall of the selected quotes on
+evals/questions_paraphrase.jsonl `split: tune` (questions.jsonl shown beside it). The refusal
+threshold is the highest that wrongly refuses no answerable tune question (questions_paraphrase
+`tune` and questions.jsonl, which has no split); with the word and place signs of
+index.answers.refusal, its figures on the tune and test halves are printed.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import dataclasses
 import itertools
 from pathlib import Path
 
-from vidensbank.index import answer as answer_mod
-from vidensbank.index import quotes, refusal
-from vidensbank.index.answer_eval import load_offtopic
+from vidensbank.index.answers import extractive as answer_mod
+from vidensbank.index.answers import quotes, refusal, selection
 from vidensbank.index.api import Library
 from vidensbank.index.config import Config
-from vidensbank.index.evaluation import OFFTOPIC_QUESTIONS, gold_span, load_all_questions
-from vidensbank.index.search import search
+from vidensbank.index.evaluation.answers import load_offtopic
+from vidensbank.index.evaluation.runs import OFFTOPIC_QUESTIONS, gold_span, load_all_questions
+from vidensbank.index.retrieval.search import search
 
 
 def rescore(cands, w_lex: float, w_rank: float, w_win: float):
@@ -47,14 +47,14 @@ def main() -> None:
     questions = load_all_questions()
     offtopic = load_offtopic(OFFTOPIC_QUESTIONS)
     with Library.open(Config(index_dir=args.index)) as library:
-        kb = library.kb
-        gold = {q.id: (q, gold_span(kb, q)) for q in questions}
+        idx = library.idx
+        gold = {q.id: (q, gold_span(idx, q)) for q in questions}
         gold = {k: v for k, v in gold.items() if v[1]}
-        found = {qid: search(kb, q.question, top_k=args.depth) for qid, (q, _) in gold.items()}
-        cands = {qid: quotes.candidates(kb, gold[qid][0].question, hits)
+        found = {qid: search(idx, q.question, top_k=args.depth) for qid, (q, _) in gold.items()}
+        cands = {qid: quotes.candidates(idx, gold[qid][0].question, hits)
                  for qid, hits in found.items()}
-        off_hits = {o.id: search(kb, o.question, top_k=args.depth) for o in offtopic}
-        off = {o.id: quotes.candidates(kb, o.question, off_hits[o.id]) for o in offtopic}
+        off_hits = {o.id: search(idx, o.question, top_k=args.depth) for o in offtopic}
+        off = {o.id: quotes.candidates(idx, o.question, off_hits[o.id]) for o in offtopic}
 
     def group(name: str, split: str | None = None) -> list[str]:
         return [k for k, (q, _) in gold.items() if q.set_name == name
@@ -72,7 +72,7 @@ def main() -> None:
             (0.0, 0.01, 0.02, 0.04, 0.08), (4, 5)):
         score = {}
         for name, ids in groups.items():
-            ok = sum(hit_gold(answer_mod.select(rescore(cands[k], w_lex, w_rank, w_win), limit,
+            ok = sum(hit_gold(selection.select(rescore(cands[k], w_lex, w_rank, w_win), limit,
                                                 margin), gold[k][0].doc_id, gold[k][1])
                      for k in ids)
             score[name] = round(ok / len(ids), 3)
@@ -82,7 +82,7 @@ def main() -> None:
     for r in rows[:15]:
         print(f"lex={r[2]} rank={r[3]} win={r[4]} margin={r[5]} limit={r[6]} -> {r[7]}")
     now = [r for r in rows if r[2:7] == (quotes.W_LEXICAL, quotes.W_RANK, quotes.W_WINDOW,
-                                          answer_mod.MARGIN, answer_mod.MAX_CITATIONS)]
+                                          selection.MARGIN, selection.MAX_CITATIONS)]
     print("the code's setting:", now[0][7] if now else "not in the grid")
 
     # Refusal: the highest threshold that refuses no answerable tune question.

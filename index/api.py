@@ -1,35 +1,36 @@
 """The one door to an index. The CLI and the app call this and nothing else of `index/`.
 
 `Library.open(config)` opens an index; its methods answer with dataclasses that have `.as_dict()`
-(the JSON the CLI prints). Operations on a whole index rather than an open one (`evaluate_models`,
-`push`, `reindex`) are functions here too. Nothing outside `index/` touches a store or docstore.
+(the JSON the CLI prints). Operations on a whole index rather than an open one (`push`,
+`reindex`) are functions here too; evaluation has its own door (index.evaluation.api). Nothing
+outside `index/` touches a store or docstore.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidensbank.index import evaluation, query_log
-from vidensbank.index.answer import Answer, answer, item_line
-from vidensbank.index.citations import Citation, is_exact
-from vidensbank.index.compare import Comparison, PlaceRow, compare
+from vidensbank.index import query_log
+from vidensbank.index.answers.compare import Comparison, PlaceRow, compare
+from vidensbank.index.answers.extractive import Answer, AnswerGroup, answer
+from vidensbank.index.build.one_file import FileProgress, IngestReport
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
-from vidensbank.index.highlight import term_spans
-from vidensbank.index.ingest_one import FileProgress, IngestReport
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.pipeline import ingest_paths
-from vidensbank.index.search import Hit, search
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.citations import Citation, is_exact
+from vidensbank.index.retrieval.highlight import term_spans
+from vidensbank.index.retrieval.search import Hit, search
 from vidensbank.index.stores.base import Filters
 from vidensbank.ingest import schema
 
 from vidensbank.errors import VidensbankError
 
-__all__ = ["Answer", "Citation", "Comparison", "DocumentView", "EvalRun", "FileProgress", "Hit",
-           "IngestReport", "Library", "PlaceRow", "Stats", "evaluate_models", "item_line", "push",
+__all__ = ["Answer", "AnswerGroup", "Citation", "Comparison", "DocumentView", "FileProgress", "Hit",
+           "IngestReport", "Library", "PlaceRow", "Stats", "push",
            "recipe_changes", "reindex"]
 
 
@@ -69,17 +70,6 @@ class Stats:
         return dict(self.__dict__)
 
 
-@dataclass
-class EvalRun:
-    """Figures of one evaluation, and one audit row per citation of the answers judged."""
-
-    figures: dict[str, Any]
-    audit: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return self.figures
-
-
 def folder_size(path: Path) -> int:
     # Blocks actually used: Qdrant preallocates sparse files far larger than their data.
     return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file())
@@ -89,22 +79,22 @@ def folder_size(path: Path) -> int:
 class Library:
     """An open index: search, answers, documents, figures and ingest."""
 
-    kb: KnowledgeBase
+    idx: OpenIndex
 
     @classmethod
     def open(cls, config: Config, *, create: bool = False) -> Library:
-        return cls(KnowledgeBase.open(config, create=create))
+        return cls(OpenIndex.open(config, create=create))
 
     @property
     def config(self) -> Config:
-        return self.kb.config
+        return self.idx.config
 
     @property
     def index_dir(self) -> Path:
-        return self.kb.index_dir
+        return self.idx.index_dir
 
     def close(self) -> None:
-        self.kb.close()
+        self.idx.close()
 
     def __enter__(self) -> Library:
         return self
@@ -116,31 +106,32 @@ class Library:
     @query_log.logged("search")
     def search(self, query: str, *, top_k: int | None = None, mode: str | None = None,
                filters: Filters | None = None) -> list[Hit]:
-        return search(self.kb, query, top_k=top_k, mode=mode, filters=filters)
+        return search(self.idx, query, top_k=top_k, mode=mode, filters=filters)
 
     @query_log.logged("ask")
     def ask(self, question: str, *, top_k: int | None = None,
             filters: Filters | None = None) -> Answer:
-        return answer(self.kb, question, top_k=top_k, filters=filters)
+        return answer(self.idx, question, top_k=top_k, filters=filters)
 
     def compare(self, question: str, *, filters: Filters | None = None) -> Comparison:
         """The question answered per place: a row per kommune/boligområde with its quotes."""
-        return compare(self.kb, question, filters=filters)
+        return compare(self.idx, question, filters=filters)
 
     @query_log.logged("generate")
     def generate(self, question: str, *, llm: Any = None, top_k: int | None = None,
                  filters: Filters | None = None) -> Any:
-        """A generated, checked answer (index.generate.GeneratedAnswer); needs an LLM URL."""
-        from vidensbank.index.generate import generate
+        """A generated, checked answer (index.answers.generated.GeneratedAnswer); needs an LLM
+        URL."""
+        from vidensbank.index.answers.generated import generate
 
-        return generate(self.kb, question, llm=llm, top_k=top_k, filters=filters)
+        return generate(self.idx, question, llm=llm, top_k=top_k, filters=filters)
 
     def term_spans(self, query: str, text: str) -> list[tuple[int, int]]:
         """Words of `text` that matched `query` by their Danish stem (for highlighting)."""
         return term_spans(query, text)
 
     def document(self, doc_id: str) -> DocumentView | None:
-        doc = self.kb.docs.get(doc_id)
+        doc = self.idx.docs.get(doc_id)
         return DocumentView(doc.doc_id, doc.metadata, doc.text, doc.chunks) if doc else None
 
     def show(self, doc_id: str) -> DocumentView:
@@ -151,27 +142,27 @@ class Library:
 
     def documents(self) -> list[DocumentView]:
         """Every document, without its text."""
-        return [DocumentView(d.doc_id, d.metadata, "", d.chunks) for d in self.kb.docs.list()]
+        return [DocumentView(d.doc_id, d.metadata, "", d.chunks) for d in self.idx.docs.list()]
 
     def facets(self, key: str, *, limit: int = 100,
                filters: Filters | None = None) -> list[tuple[Any, int]]:
-        return self.kb.store.facet(key, filters=filters, limit=limit)
+        return self.idx.store.facet(key, filters=filters, limit=limit)
 
     def stats(self) -> Stats:
-        kb = self.kb
-        return Stats(str(kb.index_dir.resolve()), kb.docs.count(), kb.docs.chunk_count(),
-                     kb.store.count(), kb.manifest["model"], folder_size(kb.index_dir) / 1e6,
-                     dict(Counter(str(d.metadata.get("doc_type")) for d in kb.docs.list())),
-                     kb.manifest.get("recipe"), kb.recipe_changes())
+        idx = self.idx
+        return Stats(str(idx.index_dir.resolve()), idx.docs.count(), idx.docs.chunk_count(),
+                     idx.store.count(), idx.manifest["model"], folder_size(idx.index_dir) / 1e6,
+                     dict(Counter(str(d.metadata.get("doc_type")) for d in idx.docs.list())),
+                     idx.manifest.get("recipe"), idx.recipe_changes())
 
     def recipe_changes(self) -> list[str]:
         """How the recipe the index was built with differs from today's, in Danish (empty: the
         same). A notice, not an error: `reindex` brings the index up to date."""
-        return self.kb.recipe_changes()
+        return self.idx.recipe_changes()
 
     def citation_is_exact(self, citation: Citation) -> bool:
         """The quote stands at its offsets in the stored document, word for word."""
-        doc = self.kb.docs.get(citation.doc_id)
+        doc = self.idx.docs.get(citation.doc_id)
         return bool(doc) and is_exact(doc.text, citation.start_char, citation.end_char,
                                       citation.quote)
 
@@ -180,41 +171,21 @@ class Library:
                on_progress: Callable[[int, int, str], None] | None = None,
                on_file: Callable[[FileProgress], None] | None = None) -> IngestReport:
         """`on_progress` follows the files; `on_file` the pages and chunks of each file."""
-        return ingest_paths(self.kb, paths, doc_type=doc_type, on_progress=on_progress,
+        return ingest_paths(self.idx, paths, doc_type=doc_type, on_progress=on_progress,
                             on_file=on_file)
-
-    # Figures
-    def evaluate(self, questions: list[evaluation.Question], *,
-                 on_progress: Callable[[int, int], None] | None = None) -> EvalRun:
-        """Retrieval figures per mode and an audit of every citation; `answer` runs once per
-        question and both come from that one run."""
-        answers: dict[str, Answer] = {}
-        figures = evaluation.evaluate(self.kb, questions, on_progress=on_progress,
-                                      answers=answers)
-        return EvalRun(figures, evaluation.audit_rows(self.kb, questions, answers))
-
-
-def evaluate_models(config: Config, models: Sequence[str], questions: list[Any], *,
-                    llm: Any = None, copy_other: bool = True,
-                    extra: Sequence[Path] = ()) -> dict[str, Any]:
-    """{model: figures}: retrieval and ALCE citation quality per embedding model; with `extra`
-    folders also on a temporary copy of the index with them ingested (under "with")."""
-    from vidensbank.index.compare_models import evaluate_models as run
-
-    return run(config, models, questions, llm=llm, copy_other=copy_other, extra=extra)
 
 
 def push(config: Config, **kwargs: Any) -> Any:
-    """Copy the embedded index to a Qdrant server (index.push.PushReport)."""
-    from vidensbank.index.push import push as run
+    """Copy the embedded index to a Qdrant server (index.build.push.PushReport)."""
+    from vidensbank.index.build.push import push as run
 
     return run(config, **kwargs)
 
 
 def reindex(config: Config, model: str | None = None, **kwargs: Any) -> Any:
     """New vectors for the stored chunks with the current recipe and `model` (None: the
-    index's own); index.reindex.ReindexReport."""
-    from vidensbank.index.reindex import reindex as run
+    index's own); index.build.reindex.ReindexReport."""
+    from vidensbank.index.build.reindex import reindex as run
 
     return run(config, model, **kwargs)
 
@@ -223,7 +194,7 @@ def recipe_changes(config: Config) -> list[str]:
     """The index's recipe against today's without opening its stores (empty: no index, the same
     recipe, or another model than the index's, which opening refuses anyway)."""
     from vidensbank.index.embedders import identity_of, load_embedder
-    from vidensbank.index.kb import stored_manifest
+    from vidensbank.index.open_index import stored_manifest
     from vidensbank.index.recipe import current_recipe
     from vidensbank.index.recipe import recipe_changes as changes
 
@@ -242,16 +213,6 @@ def configure_logging(level: str | None) -> None:
 
 
 def make_llm(config: Config) -> Any:
-    from vidensbank.index.generate import make_llm as make
+    from vidensbank.index.answers.generated import make_llm as make
 
     return make(config)
-
-
-def default_questions() -> list[evaluation.Question]:
-    """The project's main question set (evals/questions.jsonl)."""
-    return evaluation.load_questions(evaluation.DEFAULT_QUESTIONS)
-
-
-def load_questions(path: Path | None = None) -> list[evaluation.Question]:
-    """One question file, or every evals/questions*.jsonl set when no path is given."""
-    return evaluation.load_questions(path) if path else evaluation.load_all_questions()

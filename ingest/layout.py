@@ -4,7 +4,7 @@ Readers record a document's layout once, as spans: sorted `[start_char, label]` 
 `schema.PAGE_SPANS` (the page as printed: "23", "iv") and `schema.SECTION_SPANS` (the heading).
 At ingest every point gets the page and section where its window starts and the spans clipped to
 its chunk (`chunk_layout`), so a search hit or a quote inside it is labelled from the hit alone:
-no document is read at query time, and every view (Spørg, Søg, Kilder, the CLI) asks `place`.
+no document is read at query time, and every view (Spørg, Søg, Kilder, the CLI) asks `location`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ Spans = list[list[Any]]  # [[start_char, label], ...], sorted by start_char
 
 
 @dataclass(frozen=True)
-class Place:
+class Location:
     """Page and section at one offset; None where the document has no such layout."""
 
     page: str | None
@@ -35,9 +35,9 @@ def label_at(spans: Spans | None, offset: int) -> str | None:
     return str(spans[i][1]) if i >= 0 else None
 
 
-def place(layout: Mapping[str, Any], offset: int) -> Place:
+def location(layout: Mapping[str, Any], offset: int) -> Location:
     """Page and section at `offset`, from a document's metadata or a point's clipped layout."""
-    return Place(label_at(layout.get(schema.PAGE_SPANS), offset),
+    return Location(label_at(layout.get(schema.PAGE_SPANS), offset),
                  label_at(layout.get(schema.SECTION_SPANS), offset))
 
 

@@ -59,7 +59,7 @@ def _reader_for(suffix: str, ocr: str = "auto") -> Reader:
 
 
 def doc_id_for(path: Path) -> str:
-    """Readable id from the file name; index/identity.py adds a content hash where two
+    """Readable id from the file name; index/build/identity.py adds a content hash where two
     different documents share a name."""
     return schema.slugify(path.stem)
 

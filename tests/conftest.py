@@ -12,9 +12,9 @@ from unittest import mock
 
 import pytest
 from vidensbank.app.cli import main
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.open_index import OpenIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -30,22 +30,22 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed corpus ingested once per session; tests copy it before writing to it."""
     index_dir = tmp_path_factory.mktemp("corpus-index") / "index"
-    kb = KnowledgeBase.open(Config(index_dir=index_dir), create=True)
+    idx = OpenIndex.open(Config(index_dir=index_dir), create=True)
     try:
-        report = ingest_paths(kb, [CORPUS])
+        report = ingest_paths(idx, [CORPUS])
     finally:
-        kb.close()
+        idx.close()
     assert report.ok, report.failed
     assert len(report.ingested) >= 5
     return index_dir
 
 
 @pytest.fixture
-def corpus_kb(corpus_index: Path):
+def corpus_open_index(corpus_index: Path):
     """A read-only handle on the session's corpus index."""
-    kb = KnowledgeBase.open(Config(index_dir=corpus_index))
-    yield kb
-    kb.close()
+    idx = OpenIndex.open(Config(index_dir=corpus_index))
+    yield idx
+    idx.close()
 
 
 @pytest.fixture

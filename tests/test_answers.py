@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import cli
-from vidensbank.index import refusal
-from vidensbank.index.answer import Candidate, join_neighbours, select
-from vidensbank.index.answer_eval import fragment_reason
-from vidensbank.index.quote_units import units
-from vidensbank.index.search import Hit
+from vidensbank.index.answers import refusal
+from vidensbank.index.answers.quotes import Candidate
+from vidensbank.index.answers.selection import join_neighbours, select
+from vidensbank.index.retrieval.search import Hit
+from vidensbank.index.text.fragments import fragment_reason
+from vidensbank.index.text.quote_units import units
 
 KERNEDRIFT = "hvordan kobler andre til kernedriften?"
 ONE_ARTICLE = "Hvad hedder boligområdet i Silkeborg, hvor kommunen roser samspillet?"
@@ -150,16 +151,16 @@ def test_compare_quotes_what_ask_quotes_from_each_document(corpus_index: Path) -
     (sonderborg,) = [r for r in rows if r["place"] == "Sønderborg"]
     assert "fremskudte jobcenter" in sonderborg["quotes"][0]["quote"]
 
-def test_who_a_question_asks_about_is_not_what_it_asks(corpus_kb) -> None:
+def test_who_a_question_asks_about_is_not_what_it_asks(corpus_open_index) -> None:
     """Quotes are scored on the question's terms, without "andre"/"andres"."""
-    from vidensbank.index.kb import sparse_query
-    from vidensbank.index.quotes import term_weights
-    from vidensbank.index.search import search
+    from vidensbank.index.answers.quotes import term_weights
+    from vidensbank.index.open_index import sparse_query
+    from vidensbank.index.retrieval.search import search
 
-    hits = search(corpus_kb, KERNEDRIFT, top_k=8)
-    weights = term_weights(corpus_kb, KERNEDRIFT, hits)
-    (andre,) = sparse_query(corpus_kb.bm25, "andre").indices
-    (kernedrift,) = sparse_query(corpus_kb.bm25, "kernedriften").indices
+    hits = search(corpus_open_index, KERNEDRIFT, top_k=8)
+    weights = term_weights(corpus_open_index, KERNEDRIFT, hits)
+    (andre,) = sparse_query(corpus_open_index.bm25, "andre").indices
+    (kernedrift,) = sparse_query(corpus_open_index.bm25, "kernedriften").indices
     assert andre not in weights and kernedrift in weights
 
 

@@ -1,7 +1,7 @@
 """The Streamlit pages through AppTest, against a real index (a private copy of the corpus index).
 
-AppTest runs the scripts in this process, so the app's cached KnowledgeBase is the one
-`resources.open_kb(load_config())` returns here; each fixture closes it again, because a Qdrant
+AppTest runs the scripts in this process, so the app's cached OpenIndex is the one
+`resources.open_library(load_config())` returns here; each fixture closes it again, because a Qdrant
 Edge shard can be open only once.
 """
 
@@ -25,11 +25,11 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from vidensbank.app import html_view, labels, resources, results, uploads
 from vidensbank.app import ui_text as T
-from vidensbank.index import evaluation
+from vidensbank.index.api import Library
 from vidensbank.index.config import load_config
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.evaluation import runs as evaluation
 from vidensbank.index.manifest import read_manifest, write_manifest
-from vidensbank.index.search import search
+from vidensbank.index.retrieval.search import search
 
 APP = ROOT / "app"
 ENTRY = APP / "streamlit_app.py"
@@ -50,9 +50,9 @@ def page(name: str) -> AppTest:
     return AppTest.from_file(str(APP / "app_pages" / f"{name}.py"), default_timeout=TIMEOUT)
 
 
-def shared_kb() -> KnowledgeBase:
+def shared_library() -> Library:
     """The knowledge base the app has cached for the current VIDENSBANK_INDEX."""
-    return resources.open_kb(load_config())
+    return resources.open_library(load_config())
 
 
 @pytest.fixture(scope="module")
@@ -104,11 +104,11 @@ def test_example_question_gives_answer_with_marked_quotes(app_env: Path) -> None
     assert result.citations, "the example question should be answered"
     bodies = html_bodies(at)
     answer_body = bodies[0]
-    kb = shared_kb()
+    idx = shared_library()
     for c in result.citations:
         assert f'<span class="vb-marker" style="{html_view.MARKER_STYLE}">[{c.n}]</span>' \
             in answer_body
-        assert kb.citation_is_exact(c)
+        assert idx.citation_is_exact(c)
         marked = f'style="{html_view.MARK_STYLE}">{html.escape(c.quote)}</mark>'
         assert any(marked in body for body in bodies[1:]), c.quote
     assert sorted(b.label for b in at.button if b.key and b.key.startswith("open_")) == sorted(
@@ -169,13 +169,13 @@ def test_offtopic_question_is_refused_on_ask_page(app_env: Path) -> None:
 ])
 def test_sources_page_marks_a_valid_span_only(app_env: Path, span: tuple, warning: str | None
                                               ) -> None:
-    doc = shared_kb().documents()[1]
+    doc = shared_library().documents()[1]
     at = page("sources")
     at.query_params.update(doc_id=doc.doc_id, start=str(span[0]), end=str(span[1]))
     at.run()
     assert not at.exception
     assert [w.value for w in at.warning] == ([warning] if warning else [])
-    text = shared_kb().document(doc.doc_id).text
+    text = shared_library().document(doc.doc_id).text
     marked = any("<mark" in b for b in html_bodies(at))
     assert marked == (warning is None and isinstance(span[0], int))
     if marked:
@@ -185,7 +185,7 @@ def test_sources_page_marks_a_valid_span_only(app_env: Path, span: tuple, warnin
 def test_sources_page_lists_every_document(app_env: Path) -> None:
     at = page("sources").run()
     assert not at.exception
-    docs = shared_kb().documents()
+    docs = shared_library().documents()
     assert at.selectbox(key="sources_doc").options == [
         d.metadata["title"] for d in docs]
     assert len(at.dataframe[0].value) == len(docs)
@@ -201,7 +201,7 @@ def test_sources_page_tells_of_an_index_built_with_an_older_recipe(
     assert not at.exception
     notices = [i.value for i in at.info if i.value.startswith(NOTICE)]
     assert len(notices) == 1 and "vidensbank reindex" in notices[0]
-    assert shared_kb().recipe_changes()[0] in notices[0]
+    assert shared_library().recipe_changes()[0] in notices[0]
     assert at.selectbox(key="sources_doc").options  # the index stays usable
 
 
@@ -219,7 +219,7 @@ def test_search_groups_passages_by_document(app_env: Path) -> None:
     assert [i.value for i in at.info] == [T.SEARCH_EMPTY]
     at.text_input(key="search_query").input("samarbejde med jobcentret").run()
     assert not at.exception
-    hits = shared_kb().search("samarbejde med jobcentret", top_k=20)
+    hits = shared_library().search("samarbejde med jobcentret", top_k=20)
     groups = results.group_by_document(hits)
     assert len(groups) >= 2 and sum(len(g.hits) for g in groups) == len(hits)
     summary = T.SEARCH_SUMMARY.format(hits=labels.count(len(hits), T.PASSAGES),
@@ -241,7 +241,7 @@ def test_search_marks_matched_words_and_the_matching_window(app_env: Path) -> No
     assert {"kernedriften"} <= terms and any(t.lower().startswith("jobcent") for t in terms)
     assert "i" not in terms and '<span class="vb-window"' in shown
     # Markup in the document is still shown as text.
-    hit = shared_kb().search("jobcentrene i kernedriften", top_k=1)[0]
+    hit = shared_library().search("jobcentrene i kernedriften", top_k=1)[0]
     plain_html = html_view.hit_html(replace(hit, text="<script>x</script> kernedriften"),
                                     [(19, 31)])
     assert "<script>" not in plain_html and '<b class="vb-term">kernedriften</b>' in plain_html
@@ -259,7 +259,7 @@ def test_search_facets_filter_results(app_env: Path, key: str, value: str) -> No
     picker.set_value([value])
     at.text_input(key="search_query").input("samarbejde").run()
     assert not at.exception
-    hits = shared_kb().search("samarbejde", top_k=20, filters={key: [value]})
+    hits = shared_library().search("samarbejde", top_k=20, filters={key: [value]})
     assert hits and all(value in (h.metadata.get(key) if isinstance(h.metadata.get(key), list)
                                   else [h.metadata.get(key)]) for h in hits)
     assert T.SEARCH_SUMMARY.format(
@@ -269,7 +269,7 @@ def test_search_facets_filter_results(app_env: Path, key: str, value: str) -> No
 
 
 def test_export_csv_and_json(app_env: Path) -> None:
-    hits = shared_kb().search("kernedriften", top_k=5)
+    hits = shared_library().search("kernedriften", top_k=5)
     rows = results.export_rows(hits)
     data = results.to_csv(rows, results.EXPORT_FIELDS)
     assert data.startswith("\ufeff".encode())
@@ -384,7 +384,7 @@ def test_url_is_fetched_and_ingested(writable_env: Path, web_page: str, path: st
     report = at.session_state["upload_report"]
     assert (len(report["ingested"]), len(report["failed"])) == (ingested, failed), report
     if ingested:
-        doc = shared_kb().document("vaerestedet")
+        doc = shared_library().document("vaerestedet")
         assert doc is not None and "jobcentret" in doc.text
     else:
         assert report["failed"][0]["path"] == web_page + path
@@ -465,8 +465,8 @@ def test_document_text_is_escaped_in_highlights() -> None:
                    "&lt;b&gt;fed&lt;/b&gt;")
 
 
-def test_passage_marks_several_quotes_with_their_numbers(corpus_kb: KnowledgeBase) -> None:
-    hit = search(corpus_kb, "kernedriften jobcenter", top_k=1)[0]
+def test_passage_marks_several_quotes_with_their_numbers(corpus_open_index) -> None:
+    hit = search(corpus_open_index, "kernedriften jobcenter", top_k=1)[0]
     a, b = hit.start_char, hit.start_char + 12
     spans = [(b + 5, b + 20, "[2]"), (a, b, "[1]"), (a + 3, a + 30, "[3]"), (0, 1, "[4]")]
     out = html_view.passage_html(hit, spans)
@@ -476,22 +476,30 @@ def test_passage_marks_several_quotes_with_their_numbers(corpus_kb: KnowledgeBas
     assert out.index("[1]</sup>") < out.index("[2]</sup>") and "[3]" not in out
 
 
-def test_answer_lines_become_a_list_with_markers() -> None:
-    from vidensbank.index.answer import Answer
+def test_an_answer_renders_from_its_groups_with_markers() -> None:
+    from vidensbank.index.answers.extractive import Answer, AnswerGroup
+    from vidensbank.index.retrieval.citations import Citation
 
-    result = Answer("?", "Fra 2 forskellige kilder:\n- A: «<b>x</b>» [1]\n- B: «y [7]» [2]", [])
+    def cite(n: int, quote: str) -> Citation:
+        return Citation(n, "d", "T", None, "artikel", quote, 0, len(quote), None, None, "T",
+                        None)  # type: ignore[arg-type]
+
+    first, second = cite(1, "<b>x</b>"), cite(2, "y [7]")
+    result = Answer("?", "ignored text", [first, second], lead="Fra 2 forskellige kilder:",
+                    groups=[AnswerGroup("a", "A", [first]), AnswerGroup("b", "B", [second])])
     out = html_view.answer_html(result)
-    assert "<p>Fra 2 forskellige kilder:</p><ul><li" in out and out.endswith("</ul></div>")
-    assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>" not in out
-    assert "vb-marker" not in out  # no citations: no [n] is a marker, "[7]" in a quote neither
+    assert "<p>Fra 2 forskellige kilder:</p><p>A:</p><ul><li" in out
+    assert out.endswith("</ul></div>") and out.count("<ul>") == 2
+    assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>" not in out and "ignored" not in out
+    assert out.count("vb-marker") == 2 and "y [7]»" in out  # "[7]" inside a quote is no marker
 
 
 def test_a_quote_over_two_lines_stays_one_list_item() -> None:
     """«Lene Krogh Jeppesen mener, ...:\n\n”De boligsociale indsatser ...”»: a lead-in and the
     quotation it introduces are one quote, so one item, its line break kept."""
-    from vidensbank.index.answer import Answer, compose
-    from vidensbank.index.quotes import Candidate
-    from vidensbank.index.search import Hit
+    from vidensbank.index.answers.extractive import Answer, compose
+    from vidensbank.index.answers.quotes import Candidate
+    from vidensbank.index.retrieval.search import Hit
 
     text = ("Indledning.\n\nHun mener, at indsatserne styrker kernedriften:\n\n”Det er alt "
             "sammen en del af den kommunale kernedrift.”\n\nEt afsnit mere.")

@@ -10,7 +10,7 @@ from conftest import cli
 from vidensbank.ingest import schema
 from vidensbank.ingest.article import read_article_text
 from vidensbank.ingest.html import parse_html
-from vidensbank.ingest.layout import place
+from vidensbank.ingest.layout import location
 
 ARTICLES = Path(__file__).resolve().parent.parent / "corpus" / "artikler"
 INTERVIEW = "artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften"
@@ -46,8 +46,8 @@ def test_html_subheads_are_sections() -> None:
             "tirsdag i beboerhuset.</p></article></body></html>").encode()
     doc = parse_html(page, doc_id="fiktiv")
     at = doc.text.index("Jobcenteret kom")
-    assert place(doc.metadata, at).section == "Samarbejde om beskæftigelse"
-    assert place(doc.metadata, doc.text.index("Indledningen")).section is None
+    assert location(doc.metadata, at).section == "Samarbejde om beskæftigelse"
+    assert location(doc.metadata, doc.text.index("Indledningen")).section is None
 
 
 def test_show_and_search_label_a_quote_with_its_question(corpus_index: Path) -> None:
@@ -55,7 +55,7 @@ def test_show_and_search_label_a_quote_with_its_question(corpus_index: Path) -> 
     labels = [label for _, label in shown["metadata"][schema.SECTION_SPANS]]
     assert "Hvordan kobler I til kernedriften?" in labels
     quote = "For eksempel med det fremskudte jobcenter i Sønderborg kommune"
-    assert place(shown["metadata"], shown["text"].index(quote)).section == \
+    assert location(shown["metadata"], shown["text"].index(quote)).section == \
         "Hvordan kobler I til kernedriften?"
 
 

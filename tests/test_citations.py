@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from vidensbank.index.citation_check import (
+from vidensbank.index.answers.citation_check import (
     LEXICAL,
     NO_SOURCE_ANSWER,
     SupportScorer,
@@ -25,12 +25,16 @@ from vidensbank.index.citation_check import (
     quote_found,
     scorer_for,
 )
-from vidensbank.index.citation_eval import best_threshold, citation_metrics, evaluate_citations
+from vidensbank.index.answers.generated import api_base, generate, make_llm
 from vidensbank.index.config import Config
-from vidensbank.index.evaluation import load_questions
-from vidensbank.index.generate import api_base, generate, make_llm
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.search import Hit, search
+from vidensbank.index.evaluation.citations import (
+    best_threshold,
+    citation_metrics,
+    evaluate_citations,
+)
+from vidensbank.index.evaluation.runs import load_questions
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.search import Hit, search
 
 from tests.test_cli import run
 from vidensbank.errors import ConfigError
@@ -117,10 +121,10 @@ def _assert_checked(sentences: list, n: dict[str, int]) -> None:
     assert quote["problems"] == []
 
 
-def test_checker_on_real_passages(corpus_kb: KnowledgeBase) -> None:
-    hits = search(corpus_kb, QUESTION, top_k=5)
+def test_checker_on_real_passages(corpus_open_index: OpenIndex) -> None:
+    hits = search(corpus_open_index, QUESTION, top_k=5)
     text, n = faulty_answer(hits)
-    checked = check_answer(text, hits, scorer_for(corpus_kb))
+    checked = check_answer(text, hits, scorer_for(corpus_open_index))
     _assert_checked([s.as_dict() for s in checked], n)
     metrics = citation_metrics(checked)
     # 6 sentences, 5 markers: those of the paraphrase, the quote and the misquote are precise.
@@ -129,9 +133,9 @@ def test_checker_on_real_passages(corpus_kb: KnowledgeBase) -> None:
     assert metrics["recall"] == pytest.approx(3 / 6)
 
 
-def test_unknown_model_falls_back_to_stem_overlap(corpus_kb: KnowledgeBase) -> None:
-    hits = search(corpus_kb, QUESTION, top_k=5)
-    lexical = SupportScorer(corpus_kb.embedder, corpus_kb.bm25, LEXICAL)
+def test_unknown_model_falls_back_to_stem_overlap(corpus_open_index: OpenIndex) -> None:
+    hits = search(corpus_open_index, QUESTION, top_k=5)
+    lexical = SupportScorer(corpus_open_index.embedder, corpus_open_index.bm25, LEXICAL)
     text, _ = faulty_answer(hits)
     supported = [s.supported for s in check_answer(text, hits, lexical)]
     assert supported[1:5] == [False, False, False, False]
@@ -189,12 +193,12 @@ def chat_server(completion: str, *, reject_schema: int = 0
         thread.join(timeout=5)
 
 
-def test_generate_checks_every_sentence(corpus_kb: KnowledgeBase) -> None:
-    hits = search(corpus_kb, QUESTION)
+def test_generate_checks_every_sentence(corpus_open_index: OpenIndex) -> None:
+    hits = search(corpus_open_index, QUESTION)
     text, n = faulty_answer(hits)
     with chat_server(text) as (url, requests):
-        llm = make_llm(replace(corpus_kb.config, llm_url=url, llm_model="lokal"))
-        result = generate(corpus_kb, QUESTION, llm=llm, constrained=False)
+        llm = make_llm(replace(corpus_open_index.config, llm_url=url, llm_model="lokal"))
+        result = generate(corpus_open_index, QUESTION, llm=llm, constrained=False)
     assert len(requests) == 1 and requests[0]["model"] == "lokal"
     assert "response_format" not in requests[0]
     system, user = (m["content"] for m in requests[0]["messages"])
@@ -210,16 +214,16 @@ def test_generate_checks_every_sentence(corpus_kb: KnowledgeBase) -> None:
     _assert_checked(data["sentences"], n)
     assert [c["n"] for c in data["citations"]] == [n["gold"]]  # [9] is beyond the sources
     for c in result.citations:  # each cited passage is an exact slice of its document
-        assert corpus_kb.docs.get(c.doc_id).text[c.start_char:c.end_char] == c.text
+        assert corpus_open_index.docs.get(c.doc_id).text[c.start_char:c.end_char] == c.text
 
 
-def test_llm_citation_quality_in_eval(corpus_kb: KnowledgeBase) -> None:
+def test_llm_citation_quality_in_eval(corpus_open_index: OpenIndex) -> None:
     questions = [q for q in load_questions() if q.question == QUESTION]
-    text, _ = faulty_answer(search(corpus_kb, QUESTION))
+    text, _ = faulty_answer(search(corpus_open_index, QUESTION))
     with chat_server(text) as (url, _requests):
-        llm = make_llm(replace(corpus_kb.config, llm_url=url))
-        result = evaluate_citations(corpus_kb, questions,
-                                    generate=lambda q: generate(corpus_kb, q, llm=llm))
+        llm = make_llm(replace(corpus_open_index.config, llm_url=url))
+        result = evaluate_citations(corpus_open_index, questions,
+                                    generate=lambda q: generate(corpus_open_index, q, llm=llm))
     assert result["llm"]["precision"] == pytest.approx(3 / 5)
     assert result["llm"]["recall"] == pytest.approx(3 / 6)
     assert result["extractive"]["sentences"] >= 1 and result["extractive"]["recall"] == 1.0
@@ -227,11 +231,11 @@ def test_llm_citation_quality_in_eval(corpus_kb: KnowledgeBase) -> None:
 
 @pytest.mark.slow
 def test_cli_ask_with_llm(corpus_index: Path) -> None:
-    kb = KnowledgeBase.open(Config(index_dir=corpus_index))
+    idx = OpenIndex.open(Config(index_dir=corpus_index))
     try:
-        text, n = faulty_answer(search(kb, QUESTION))
+        text, n = faulty_answer(search(idx, QUESTION))
     finally:
-        kb.close()
+        idx.close()
     with chat_server(text) as (url, requests):
         out = run("ask", QUESTION, "--llm", url, "--json", index=corpus_index)
         plain = run("ask", QUESTION, index=corpus_index,

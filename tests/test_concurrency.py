@@ -22,7 +22,7 @@ import pytest
 import qdrant_edge as qe
 from conftest import ARTICLES, ROOT
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.stores import shard_snapshot as snap
 from vidensbank.index.stores.base import ChunkPoint, SparseVec
 from vidensbank.index.stores.edge import EdgeStore
@@ -90,8 +90,8 @@ def test_edge_lets_one_handle_open_a_shard(tmp_path: Path) -> None:
 HOLD_WRITER = """
     import sys, time, pathlib
     from vidensbank.index.config import Config
-    from vidensbank.index.kb import KnowledgeBase
-    kb = KnowledgeBase.open(Config(index_dir=pathlib.Path(sys.argv[1])), create=True)
+    from vidensbank.index.open_index import OpenIndex
+    idx = OpenIndex.open(Config(index_dir=pathlib.Path(sys.argv[1])), create=True)
     pathlib.Path(sys.argv[2]).touch()
     time.sleep(60)
 """
@@ -103,16 +103,16 @@ def test_second_writer_is_refused_in_one_line(index_copy: Path, tmp_path: Path) 
     try:
         _wait_for(ready, holder)
         with pytest.raises(IndexLockedError, match="anden proces"):
-            KnowledgeBase.open(Config(index_dir=index_copy), create=True)
+            OpenIndex.open(Config(index_dir=index_copy), create=True)
         out = subprocess.run([sys.executable, "-m", "vidensbank", "ingest", str(ARTICLES),
                               "--index", str(index_copy)], capture_output=True, text=True,
                              cwd=ROOT, timeout=TIMEOUT)
         assert out.returncode == 1 and "prøv igen om lidt" in out.stderr
         assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
         # Readers are not writers: they still search while the writer holds the shard.
-        kb = KnowledgeBase.open(Config(index_dir=index_copy))
-        assert kb.store.count() > 0
-        kb.close()
+        idx = OpenIndex.open(Config(index_dir=index_copy))
+        assert idx.store.count() > 0
+        idx.close()
     finally:
         holder.kill()
         holder.communicate(timeout=TIMEOUT)
@@ -155,17 +155,17 @@ READER = """
     import json, sys, time, pathlib
     from vidensbank.index.config import Config
     from vidensbank.errors import IndexLockedError
-    from vidensbank.index.kb import KnowledgeBase
-    from vidensbank.index.search import search
+    from vidensbank.index.open_index import OpenIndex
+    from vidensbank.index.retrieval.search import search
     index_dir, stop, log = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
     records = []
     while not stop.exists():
         try:  # a new process each time would do the same: open, read, close
-            kb = KnowledgeBase.open(Config(index_dir=index_dir))
-            hits = search(kb, "beboere i job og uddannelse")
+            idx = OpenIndex.open(Config(index_dir=index_dir))
+            hits = search(idx, "beboere i job og uddannelse")
             records.append({"t": time.time(), "ok": True, "hits": len(hits),
-                            "points": kb.store.count(), "docs": kb.docs.count()})
-            kb.close()
+                            "points": idx.store.count(), "docs": idx.docs.count()})
+            idx.close()
         except IndexLockedError as exc:
             records.append({"t": time.time(), "ok": False, "error": str(exc)})
     json.dump(records, open(log, "w"))
@@ -182,7 +182,7 @@ def test_readers_keep_reading_while_an_ingest_writes(index_copy: Path, tmp_path:
         cut = text.index(" og ", len(text) // 3)
         (src / f"kopi-{name}.txt").write_text(text[:cut] + " samt " + text[cut + 4:],
                                               encoding="utf-8")
-    long_lived = KnowledgeBase.open(Config(index_dir=index_copy))  # like the running app
+    long_lived = OpenIndex.open(Config(index_dir=index_copy))  # like the running app
     before = long_lived.store.count()
     stop = tmp_path / "stop"
     readers = [_python(READER, str(index_copy), str(stop), str(tmp_path / f"r{i}.json"))
@@ -216,14 +216,14 @@ def _assert_intact(index_dir: Path, points: int) -> None:
     shard = qe.EdgeShard.load(str(index_dir / "shard"))
     assert shard.count(qe.CountRequest(exact=True)) == points
     shard.close()
-    kb = KnowledgeBase.open(Config(index_dir=index_dir))
-    assert kb.docs.count() == 7
-    for doc in kb.docs.list():
-        text = kb.docs.get(doc.doc_id).text  # type: ignore[union-attr]
-        chunks = kb.store.chunks_of(doc.doc_id)
+    idx = OpenIndex.open(Config(index_dir=index_dir))
+    assert idx.docs.count() == 7
+    for doc in idx.docs.list():
+        text = idx.docs.get(doc.doc_id).text  # type: ignore[union-attr]
+        chunks = idx.store.chunks_of(doc.doc_id)
         assert chunks and all(text[c.payload["start_char"]:c.payload["end_char"]]
                                == c.payload["text"] for c in chunks)
-    kb.close()
+    idx.close()
 
 
 def test_stale_copies_of_dead_readers_are_swept(tmp_path: Path) -> None:

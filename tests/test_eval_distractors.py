@@ -11,7 +11,7 @@ import pytest
 from conftest import cli
 from vidensbank.app.cli.evaluate import comparison_text
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.open_index import OpenIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRACTORS = ROOT / "evals" / "distractors"
@@ -58,11 +58,11 @@ def test_eval_with_reports_both_libraries_and_leaves_the_index_alone(index_copy,
 
 
 def data_documents(index_dir: Path) -> int:
-    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    idx = OpenIndex.open(Config(index_dir=index_dir))
     try:
-        return kb.docs.count()
+        return idx.docs.count()
     finally:
-        kb.close()
+        idx.close()
 
 
 def test_eval_with_a_missing_folder_says_so_in_one_line(index_copy, tmp_path):

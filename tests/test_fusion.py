@@ -1,8 +1,8 @@
-"""Weighted reciprocal-rank fusion of the dense and BM25 arms (index/fusion.py)."""
+"""Weighted reciprocal-rank fusion of the dense and BM25 arms (index/retrieval/fusion.py)."""
 
 from __future__ import annotations
 
-from vidensbank.index.fusion import bm25_query, fuse
+from vidensbank.index.retrieval.fusion import bm25_query, fuse
 from vidensbank.index.stores.base import ScoredChunk
 
 

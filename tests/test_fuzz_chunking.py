@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llama_index.core.schema import Document
-from vidensbank.index.chunking import chunk_document, paragraph_spans, window_spans
-from vidensbank.index.sentences import sentence_spans
+from vidensbank.index.text.chunking import chunk_document, paragraph_spans, window_spans
+from vidensbank.index.text.sentences import sentence_spans
 from vidensbank.ingest import schema
 
 # Seeded and without an example database: the same examples on every machine and in CI.

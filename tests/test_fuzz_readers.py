@@ -27,9 +27,8 @@ from fixtures import make_report as report_module
 from fixtures.figures import record
 from fixtures.make_agreement import make_agreement
 from fixtures.mutate import mutate, mutate_xml, mutate_zip_member
-from vidensbank.index.chunking import chunk_document
-from vidensbank.index.ingest_one import enrich
-from vidensbank.ingest.readers import read_path
+from vidensbank.index.text.chunking import chunk_document
+from vidensbank.ingest.document import read_document
 
 from vidensbank.errors import VidensbankError
 
@@ -121,8 +120,7 @@ def try_one(path: Path) -> str:
     """'ingested' or 'refused'; raises anything else the readers or the chunker let through."""
     try:
         with time_limit(HANG_SECONDS):
-            doc = read_path(path)
-            enrich(doc)
+            doc = read_document(path)
             nodes = chunk_document(doc)
     except VidensbankError as exc:
         assert "\n" not in str(exc), f"reason over several lines: {exc!r}"

@@ -12,11 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from vidensbank.index.answer import answer
-from vidensbank.index.generate import FALLBACK_NOTE, GeneratedAnswer, generate, make_llm
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.search import search
-from vidensbank.index.structured import passage_sentences, quoted
+from vidensbank.index.answers.extractive import answer
+from vidensbank.index.answers.generated import FALLBACK_NOTE, GeneratedAnswer, generate, make_llm
+from vidensbank.index.answers.structured import passage_sentences, quoted
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.search import search
 
 from tests.test_citations import QUESTION, chat_server
 from tests.test_cli import run
@@ -24,9 +24,9 @@ from tests.test_cli import run
 GOLD = "supplere kernedriften"
 
 
-def gold(kb: KnowledgeBase) -> tuple[int, str]:
+def gold(idx: OpenIndex) -> tuple[int, str]:
     """The number of the passage with the gold answer to QUESTION, and its gold sentence."""
-    hits = search(kb, QUESTION)
+    hits = search(idx, QUESTION)
     n = next(i for i, h in enumerate(hits, start=1) if GOLD in h.text)
     return n, next(s for s in passage_sentences(hits[n - 1].text) if GOLD in s)
 
@@ -36,14 +36,14 @@ def reply(*points: tuple[int, str, str]) -> str:
                       ensure_ascii=False)
 
 
-def test_structured_answer_is_composed_and_checked(corpus_kb: KnowledgeBase) -> None:
-    n, quote = gold(corpus_kb)
+def test_structured_answer_is_composed_and_checked(corpus_open_index: OpenIndex) -> None:
+    n, quote = gold(corpus_open_index)
     completion = reply(
         (n, quote, "Helhedsplanen skal supplere kernedriften, fx jobcentret [3]"),
         (n, "Borgmesteren holder ugentlige møder med alle.", "Borgmesteren holder møder."))
     with chat_server(completion) as (url, requests):
-        result = generate(corpus_kb, QUESTION,
-                          llm=make_llm(replace(corpus_kb.config, llm_url=url)))
+        result = generate(corpus_open_index, QUESTION,
+                          llm=make_llm(replace(corpus_open_index.config, llm_url=url)))
     assert len(requests) == 1
     sent = requests[0]["response_format"]
     assert sent["type"] == "json_schema"
@@ -63,13 +63,13 @@ def test_structured_answer_is_composed_and_checked(corpus_kb: KnowledgeBase) -> 
 
 
 @pytest.mark.parametrize("status", [400, 422, 500])
-def test_server_without_schema_is_asked_for_free_text(corpus_kb: KnowledgeBase,
+def test_server_without_schema_is_asked_for_free_text(corpus_open_index: OpenIndex,
                                                       status: int) -> None:
-    n, _ = gold(corpus_kb)
+    n, _ = gold(corpus_open_index)
     completion = f"Helhedsplanen supplerer kernedriften, fx jobcenterindsatsen [{n}]."
     with chat_server(completion, reject_schema=status) as (url, requests):
-        result = generate(corpus_kb, QUESTION,
-                          llm=make_llm(replace(corpus_kb.config, llm_url=url)))
+        result = generate(corpus_open_index, QUESTION,
+                          llm=make_llm(replace(corpus_open_index.config, llm_url=url)))
     forms = [r.get("response_format") for r in requests]  # the client retries a 500 once
     assert list(dict.fromkeys(f and f["type"] for f in forms)) == [
         "json_schema", "json_object", None]
@@ -95,24 +95,24 @@ def test_uncited_small_talk_falls_back(corpus_index: Path) -> None:
     assert out.stdout.index("Sprogmodellens tekst") < out.stdout.index("⚠ Sure!")
 
 
-def test_fallback_is_the_extractive_answer(corpus_kb: KnowledgeBase) -> None:
+def test_fallback_is_the_extractive_answer(corpus_open_index: OpenIndex) -> None:
     with chat_server("Ingen kilder her.") as (url, _):
-        result = generate(corpus_kb, QUESTION,
-                          llm=make_llm(replace(corpus_kb.config, llm_url=url)))
+        result = generate(corpus_open_index, QUESTION,
+                          llm=make_llm(replace(corpus_open_index.config, llm_url=url)))
     assert result.extractive is not None
-    assert result.extractive.as_dict() == answer(corpus_kb, QUESTION).as_dict()
+    assert result.extractive.as_dict() == answer(corpus_open_index, QUESTION).as_dict()
 
 
-def structured_answer(kb: KnowledgeBase, completion: str) -> GeneratedAnswer:
+def structured_answer(idx: OpenIndex, completion: str) -> GeneratedAnswer:
     with chat_server(completion) as (url, _):
-        return generate(kb, QUESTION, llm=make_llm(replace(kb.config, llm_url=url)))
+        return generate(idx, QUESTION, llm=make_llm(replace(idx.config, llm_url=url)))
 
 
-def test_unsupported_sentence_is_shown_as_its_quote(corpus_kb: KnowledgeBase) -> None:
+def test_unsupported_sentence_is_shown_as_its_quote(corpus_open_index: OpenIndex) -> None:
     """The model's sentence is not backed by its passage; its verbatim quote is shown instead."""
-    n, quote = gold(corpus_kb)
+    n, quote = gold(corpus_open_index)
     small_talk = "Sure! I am happy to help you with that"
-    result = structured_answer(corpus_kb, reply((n, quote, small_talk)))
+    result = structured_answer(corpus_open_index, reply((n, quote, small_talk)))
     (s,) = result.sentences
     assert small_talk not in result.answer and s.model_sentence == small_talk
     assert quoted(quote) in s.text and s.text == result.answer
@@ -123,14 +123,14 @@ def test_unsupported_sentence_is_shown_as_its_quote(corpus_kb: KnowledgeBase) ->
     assert result.extractive is not None and result.extractive.citations
 
 
-def test_own_sentence_is_shown_with_a_quote_beside_it(corpus_kb: KnowledgeBase) -> None:
+def test_own_sentence_is_shown_with_a_quote_beside_it(corpus_open_index: OpenIndex) -> None:
     """One point holds up in the model's words, the other is shown as its quote: half of the
     answer is the model's own and backed, so the answer is shown."""
-    n, quote = gold(corpus_kb)
-    hits = search(corpus_kb, QUESTION)
+    n, quote = gold(corpus_open_index)
+    hits = search(corpus_open_index, QUESTION)
     other = next(s for s in passage_sentences(hits[n - 1].text) if "individuelle beboer" in s)
     sentence = "Helhedsplanen skal supplere kernedriften, fx jobcenterindsatsen"
-    result = structured_answer(corpus_kb, reply((n, quote, sentence),
+    result = structured_answer(corpus_open_index, reply((n, quote, sentence),
                                                 (n, other, "Sure! I am happy to help")))
     assert result.answer.splitlines() == [f"{sentence} [{n}].", f"{quoted(other)} [{n}]."]
     own, shown_quote = result.sentences
@@ -139,23 +139,23 @@ def test_own_sentence_is_shown_with_a_quote_beside_it(corpus_kb: KnowledgeBase) 
     assert result.mode == "generated" and result.extractive is None
 
 
-def test_sentence_the_quote_does_not_back_is_not_shown(corpus_kb: KnowledgeBase) -> None:
+def test_sentence_the_quote_does_not_back_is_not_shown(corpus_open_index: OpenIndex) -> None:
     """A sentence the checker passes against the whole passage, but that says something else
     than the quote the model picked for it, gives way to that quote."""
-    n, quote = gold(corpus_kb)
-    hits = search(corpus_kb, QUESTION)
+    n, quote = gold(corpus_open_index)
+    hits = search(corpus_open_index, QUESTION)
     other = next(s for s in passage_sentences(hits[n - 1].text)
                  if "individuelle beboer" in s).rstrip(".")
-    result = structured_answer(corpus_kb, reply((n, quote, other)))
+    result = structured_answer(corpus_open_index, reply((n, quote, other)))
     (s,) = result.sentences
     assert other not in result.answer and s.model_sentence == other
     assert s.supported and quoted(quote) in s.text
 
 
-def test_repeated_point_is_shown_once(corpus_kb: KnowledgeBase) -> None:
-    n, quote = gold(corpus_kb)
+def test_repeated_point_is_shown_once(corpus_open_index: OpenIndex) -> None:
+    n, quote = gold(corpus_open_index)
     sentence = "Helhedsplanen skal supplere kernedriften, fx jobcenterindsatsen"
-    result = structured_answer(corpus_kb, reply((n, quote, sentence), (n, quote, sentence)))
+    result = structured_answer(corpus_open_index, reply((n, quote, sentence), (n, quote, sentence)))
     assert result.answer == f"{sentence} [{n}]."
     (s,) = result.sentences
     assert s.supported and s.model_sentence is None

@@ -28,10 +28,10 @@ from fixtures.make_report import (
     make_image_pdf,
     make_truncated_pdf,
 )
-from vidensbank.index.citations import section_label
 from vidensbank.index.config import Config
-from vidensbank.index.evaluation import Question, evaluate, load_questions
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.evaluation.runs import Question, evaluate, load_questions
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.citations import section_label
 
 from tests.test_cli import run
 
@@ -185,11 +185,11 @@ def test_questions_about_absent_documents_are_left_out(built: Built) -> None:
     absent = Question("x1", "Hvad står der i den manglende rapport?", "findes-ikke",
                       "Et svar, der ikke findes i nogen dokumenter i indekset.", set_name="andet")
     questions = [*load_questions(GENERATED_SET)[:2], absent]
-    kb = KnowledgeBase.open(Config(index_dir=built.index))
+    idx = OpenIndex.open(Config(index_dir=built.index))
     try:
-        result = evaluate(kb, questions, modes=("hybrid",))
+        result = evaluate(idx, questions, modes=("hybrid",))
     finally:
-        kb.close()
+        idx.close()
     assert result["not_indexed"] == ["x1"] and result["missing_gold"] == []
     assert result["questions"] == 2
     assert result["sets"]["andet"]["questions"] == 0

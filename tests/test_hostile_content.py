@@ -22,10 +22,10 @@ from fixtures.figures import record
 from fixtures.index_check import clean_env
 from vidensbank.app import html_view, labels
 from vidensbank.app.cli import main
-from vidensbank.index.answer import answer
+from vidensbank.index.answers.extractive import answer
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.search import search
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.search import search
 from vidensbank.index.stores.docstore import DocStore
 
 from tests.test_interrupted_ingest import _cli
@@ -115,12 +115,12 @@ def test_search_json_and_terminal_show_the_text_verbatim(
 
 def test_rendering_helpers_escape_document_text(hostile_index: Path,
                                                 stored: dict[str, str]) -> None:
-    kb = KnowledgeBase.open(Config(index_dir=hostile_index))
+    idx = OpenIndex.open(Config(index_dir=hostile_index))
     try:
-        hits = search(kb, "beboerrådgiveren skrev script alert xss")
-        result = answer(kb, QUESTION)
+        hits = search(idx, "beboerrådgiveren skrev script alert xss")
+        result = answer(idx, QUESTION)
     finally:
-        kb.close()
+        idx.close()
     hit = next(h for h in hits if SCRIPT in h.text)
     start = hit.start_char + hit.text.index(SCRIPT)
     end = start + len(SCRIPT)

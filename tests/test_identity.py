@@ -1,5 +1,5 @@
 """Document identity: same-named files stay apart, copies become one document with two sources,
-a changed file is reported "opdateret", and ids survive re-ingests (index/identity.py)."""
+a changed file is reported "opdateret", and ids survive re-ingests (index/build/identity.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 from conftest import cli
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.open_index import OpenIndex
 
 TOWNS = ("Varde", "Silkeborg", "Sønderborg", "Aalborg", "Ærø", "Vejle", "Odense")
 
@@ -29,11 +29,11 @@ def _readmes(root: Path) -> list[Path]:
 
 
 def _docs(index: Path) -> dict[str, dict]:
-    kb = KnowledgeBase.open(Config(index_dir=index))
+    idx = OpenIndex.open(Config(index_dir=index))
     try:
-        return {d.doc_id: d.metadata for d in kb.docs.list()}
+        return {d.doc_id: d.metadata for d in idx.docs.list()}
     finally:
-        kb.close()
+        idx.close()
 
 
 def test_seven_same_named_files_one_at_a_time_are_seven_documents(tmp_path: Path) -> None:
@@ -106,19 +106,19 @@ def test_changed_file_is_updated_in_place_and_reported(tmp_path: Path) -> None:
 
 def test_changed_copy_leaves_the_shared_document(tmp_path: Path) -> None:
     index = tmp_path / "idx"
-    kb = KnowledgeBase.open(Config(index_dir=index), create=True)
+    idx = OpenIndex.open(Config(index_dir=index), create=True)
     try:
         a, b = tmp_path / "a" / "notat.md", tmp_path / "b" / "notat.md"
         for path in (a, b):
             path.parent.mkdir()
             path.write_text("Notat om tryghed\n\nTryghedsvandringer i området.\n",
                             encoding="utf-8")
-        first = ingest_paths(kb, [a, b])
+        first = ingest_paths(idx, [a, b])
         assert len(first.ingested) == 1 and len(first.linked) == 1
         b.write_text("Notat om tryghed\n\nNu også om belysning på stierne.\n", encoding="utf-8")
-        second = ingest_paths(kb, [a, b])
+        second = ingest_paths(idx, [a, b])
         assert second.skipped == [str(a)] and second.ingested == [str(b)]
-        docs = {d.doc_id: d.metadata["sources"] for d in kb.docs.list()}
+        docs = {d.doc_id: d.metadata["sources"] for d in idx.docs.list()}
         assert docs["notat"] == [a.resolve().as_posix()] and len(docs) == 2
     finally:
-        kb.close()
+        idx.close()

@@ -13,7 +13,7 @@ import pytest
 from conftest import cli
 from fixtures.make_report import make_report
 from vidensbank.app.cli import main
-from vidensbank.index import resume
+from vidensbank.index.build import resume
 
 
 class Terminal(io.StringIO):

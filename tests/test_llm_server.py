@@ -26,11 +26,11 @@ from conftest import cli
 from streamlit.testing.v1 import AppTest
 from vidensbank.app import labels, llm_view, resources
 from vidensbank.app import ui_text as T
-from vidensbank.index.citation_check import quotations, scorer_for, strip_markers
+from vidensbank.index.answers.citation_check import quotations, scorer_for, strip_markers
+from vidensbank.index.answers.generated import FALLBACK_NOTE, falls_back, generate, make_llm
+from vidensbank.index.answers.structured import Evidence
 from vidensbank.index.config import Config
-from vidensbank.index.generate import FALLBACK_NOTE, falls_back, generate, make_llm
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.structured import Evidence
+from vidensbank.index.open_index import OpenIndex
 
 from tests.test_app_pages import APP, TIMEOUT
 
@@ -85,14 +85,14 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-def assert_honest(data: dict, kb: KnowledgeBase) -> None:
+def assert_honest(data: dict, idx: OpenIndex) -> None:
     """What the JSON shows as supported is supported; a model sentence of structured output is
     backed by its quote alone too, and a quote shown in its place is that quote, marked; the
     mode follows the threshold, counting the model's own sentences only."""
-    scorer = scorer_for(kb)
+    scorer = scorer_for(idx)
     passages = {c["n"]: c for c in data["citations"]}
     for c in data["citations"]:  # each cited passage is an exact slice of its document
-        assert kb.docs.get(c["doc_id"]).text[c["start_char"]:c["end_char"]] == c["text"]
+        assert idx.docs.get(c["doc_id"]).text[c["start_char"]:c["end_char"]] == c["text"]
     for s in data["sentences"]:
         if s["quote"] is not None and s["citations"]:  # structured: the copied sentence
             assert " ".join(s["quote"].split()) in " ".join(passages[s["citations"][0]]["text"]
@@ -129,24 +129,24 @@ def test_cli_ask_with_real_model(llm_url: str, corpus_index: Path) -> None:
     data = json.loads(out.stdout)
     assert data["output"] == "structured"  # llama.cpp keeps to the schema
     assert all(s["quote"] for s in data["sentences"])
-    kb = KnowledgeBase.open(Config(index_dir=corpus_index))
+    idx = OpenIndex.open(Config(index_dir=corpus_index))
     try:
-        assert_honest(data, kb)
+        assert_honest(data, idx)
     finally:
-        kb.close()
+        idx.close()
     assert len(data["sentences"]) >= 1
 
 
-def test_free_text_from_small_model_falls_back(llm_url: str, corpus_kb: KnowledgeBase) -> None:
+def test_free_text_from_small_model_falls_back(llm_url: str, corpus_open_index: OpenIndex) -> None:
     """SmolLM2 in free text hardly ever cites: its answers must fall back, with the note."""
-    llm = make_llm(replace(corpus_kb.config, llm_url=llm_url))
-    results = {"free": [generate(corpus_kb, q, llm=llm, top_k=TOP_K, constrained=False)
+    llm = make_llm(replace(corpus_open_index.config, llm_url=llm_url))
+    results = {"free": [generate(corpus_open_index, q, llm=llm, top_k=TOP_K, constrained=False)
                         for q in QUESTIONS],  # QUESTIONS[0] structured is the CLI test's
-               "structured": [generate(corpus_kb, QUESTIONS[1], llm=llm, top_k=TOP_K)]}
+               "structured": [generate(corpus_open_index, QUESTIONS[1], llm=llm, top_k=TOP_K)]}
     for mode, found in results.items():
         for result in found:
             assert result.output == mode
-            assert_honest(result.as_dict(), corpus_kb)
+            assert_honest(result.as_dict(), corpus_open_index)
             assert (result.mode == "fallback") == falls_back(result.sentences)
     fallbacks = [r for r in results["free"] if r.mode == "fallback"]
     assert fallbacks, [r.answer for r in results["free"]]

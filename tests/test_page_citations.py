@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from vidensbank.index.answer import Candidate, compose
-from vidensbank.index.citations import format_citation, section_label
-from vidensbank.index.search import Hit
+from vidensbank.index.answers.extractive import Candidate, compose
+from vidensbank.index.retrieval.citations import format_citation, section_label
+from vidensbank.index.retrieval.search import Hit
 from vidensbank.ingest import schema
 from vidensbank.ingest.layout import chunk_layout
 

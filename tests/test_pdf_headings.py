@@ -10,7 +10,7 @@ import pytest
 from conftest import cli
 from fixtures.make_typeset_report import HEADINGS, QUOTES, TITLE, make_typeset_report
 from vidensbank.ingest import schema
-from vidensbank.ingest.layout import place
+from vidensbank.ingest.layout import location
 from vidensbank.ingest.pdf import read_pdf
 from vidensbank.ingest.readers import doc_id_for
 
@@ -22,7 +22,7 @@ def test_font_marked_headings_become_sections(tmp_path: Path) -> None:
     for start, label in spans:
         assert doc.text[start:start + len(label)] == label
     for quote, section in QUOTES:
-        assert place(doc.metadata, doc.text.index(quote)).section == section
+        assert location(doc.metadata, doc.text.index(quote)).section == section
 
 
 @pytest.mark.parametrize("kwargs, title", [

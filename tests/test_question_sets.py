@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixtures.generated_docs import AGREEMENT_DOC_ID, REPORT_DOC_ID
 from vidensbank.app.cli.evaluate import eval_text
-from vidensbank.index.evaluation import EVALS_DIR, load_all_questions, load_questions
+from vidensbank.index.evaluation.runs import EVALS_DIR, load_all_questions, load_questions
 
 from vidensbank.errors import VidensbankError
 

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from conftest import ARTICLES, cli
 from vidensbank.app import ui_text as T
+from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import load_embedder
-from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.manifest import read_manifest, write_manifest
-from vidensbank.index.pipeline import ingest_paths
+from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.recipe import current_recipe, recipe_changes
 from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
 
@@ -41,12 +41,12 @@ def _unit_rows(index_dir: Path) -> dict[tuple, np.ndarray]:
 
 
 def _points(index_dir: Path) -> dict[str, tuple[dict, np.ndarray]]:
-    kb = KnowledgeBase.open(Config(index_dir=index_dir))
+    idx = OpenIndex.open(Config(index_dir=index_dir))
     try:
         return {c.id: (c.payload, np.asarray(c.dense))
-                for page in kb.store.all_chunks(with_vectors=True) for c in page}
+                for page in idx.store.all_chunks(with_vectors=True) for c in page}
     finally:
-        kb.close()
+        idx.close()
 
 
 @pytest.fixture
@@ -129,11 +129,11 @@ def test_reindex_with_own_model_rebuilds_windows_units_and_recipe(old_index: Pat
     fresh_units, rebuilt_units = _unit_rows(corpus_index), _unit_rows(old_index)
     assert report["units"] == len(rebuilt_units) == len(fresh_units)
     assert set(rebuilt_units) == set(fresh_units)
-    kb = KnowledgeBase.open(Config(index_dir=old_index))
+    idx = OpenIndex.open(Config(index_dir=old_index))
     try:
-        assert set(rebuilt_units) == _all_unit_keys(kb)
+        assert set(rebuilt_units) == _all_unit_keys(idx)
     finally:
-        kb.close()
+        idx.close()
 
 
 @pytest.mark.slow
@@ -141,11 +141,11 @@ def test_reindex_with_another_window_size_cuts_windows_as_ingest(tmp_path: Path)
     article = ARTICLES / "lbf-silkeborg-borgmester-roser-samspil.txt"
     built, fresh = tmp_path / "built", tmp_path / "fresh"
     for index_dir, window in ((built, 300), (fresh, 200)):
-        kb = KnowledgeBase.open(Config(index_dir=index_dir, window_size=window), create=True)
+        idx = OpenIndex.open(Config(index_dir=index_dir, window_size=window), create=True)
         try:
-            assert ingest_paths(kb, [article]).ok
+            assert ingest_paths(idx, [article]).ok
         finally:
-            kb.close()
+            idx.close()
     env = {"VIDENSBANK_WINDOW_SIZE": "200"}
     stats = cli("stats", index=built, env=env)
     assert stats.stderr.count(NOTICE) == 1 and "søgevinduer på 300 tegn (nu 200)" in stats.stdout

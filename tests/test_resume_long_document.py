@@ -1,4 +1,4 @@
-"""A long document killed twice mid-ingest resumes from its written batches (index/resume.py)
+"""A long document killed twice mid-ingest resumes from its written batches (index/build/resume.py)
 and ends with exactly the points of a clean run, without embedding anything twice."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from conftest import ROOT
 from fixtures.index_check import clean_env
 from fpdf import FPDF
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.open_index import OpenIndex
 
 pytestmark = pytest.mark.slow
 
@@ -51,12 +51,12 @@ def _run(pdf: Path, index: Path, log: Path, kill_after: int | None) -> tuple[int
 
 
 def _points(index: Path) -> dict[str, tuple]:
-    kb = KnowledgeBase.open(Config(index_dir=index))
+    idx = OpenIndex.open(Config(index_dir=index))
     try:
-        assert kb.docs.count() == 1
-        return {c.id: (c.payload, c.dense) for batch in kb.store.all_chunks() for c in batch}
+        assert idx.docs.count() == 1
+        return {c.id: (c.payload, c.dense) for batch in idx.store.all_chunks() for c in batch}
     finally:
-        kb.close()
+        idx.close()
 
 
 def test_long_document_killed_twice_resumes_with_the_same_points(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from test_app_pages import ENTRY, TIMEOUT, page, writable_env  # noqa: F401  (fi
 from vidensbank.app import app_pages as P
 from vidensbank.app import labels
 from vidensbank.app import ui_text as T
-from vidensbank.ingest.layout import place
+from vidensbank.ingest.layout import location
 
 pytestmark = pytest.mark.slow
 
@@ -58,10 +58,10 @@ def test_one_place_in_every_view(writable_env: Path, tmp_path: Path) -> None:  #
     # The CLI: search's hit, and show's layout at the hit's window start.
     hit = json.loads(cli("search", quote, "--json", index=writable_env).stdout)[0]
     assert hit["doc_id"] == doc_id
-    assert labels.place(hit["page"], hit["section"]) == on_search
+    assert labels.location_parts(hit["page"], hit["section"]) == on_search
     shown = json.loads(cli("show", doc_id, "--json", index=writable_env).stdout)
-    where = place(shown["metadata"], hit["window_start"])
-    assert labels.place(where.page, where.section) == on_search
+    where = location(shown["metadata"], hit["window_start"])
+    assert labels.location_parts(where.page, where.section) == on_search
 
     # Spørg and CLI ask: each citation of the report where Kilder opens it.
     asked = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
@@ -74,7 +74,7 @@ def test_one_place_in_every_view(writable_env: Path, tmp_path: Path) -> None:  #
         cli("ask", quote, "--json", index=writable_env).stdout)["citations"]}
     for c in cited:
         assert by_cli[(c.start_char, c.end_char)] == (c.page, c.section)
-        quoted = place(shown["metadata"], c.start_char)
+        quoted = location(shown["metadata"], c.start_char)
         assert (quoted.page, quoted.section) == (c.page, c.section)
     asked.button(key=f"open_{cited[0].n}").click().run()
-    assert _sources_place(asked) == labels.place(cited[0].page, cited[0].section)
+    assert _sources_place(asked) == labels.location_parts(cited[0].page, cited[0].section)

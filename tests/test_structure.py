@@ -15,6 +15,12 @@ PACKAGES = {"vidensbank": ROOT / "vidensbank", "vidensbank.ingest": ROOT / "inge
 # Each layer may use only those before it.
 LAYERS = ("vidensbank.ingest", "vidensbank.index", "vidensbank.app")
 MAX_LINES = 300
+MAX_INDEX_TOP_MODULES = 8  # index/ beside its subpackages: the door, configuration, manifest ...
+EVALUATION = "vidensbank.index.evaluation"
+# The evaluation's own faces: the CLI's `eval` and the app's evaluation page.
+EVALUATION_FACES = {"vidensbank.app.cli.evaluate", "vidensbank.app.app_pages.evaluation"}
+TEXT_METHODS = {"split", "splitlines", "startswith", "endswith", "find", "rfind", "index",
+                "partition", "rpartition", "strip", "count"}
 
 
 def modules() -> dict[str, Path]:
@@ -94,7 +100,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_graph_is_read() -> None:
     edges = graph()
-    assert "vidensbank.index.search" in edges["vidensbank.index.answer"]
+    assert "vidensbank.index.retrieval.search" in edges["vidensbank.index.answers.extractive"]
     assert "vidensbank.index.api" in edges["vidensbank.app.cli.search"]
 
 
@@ -117,7 +123,8 @@ def test_data_flows_ingest_index_app_never_back() -> None:
 
 
 def test_app_reaches_the_index_only_through_its_api() -> None:
-    allowed = {"vidensbank.index.api", "vidensbank.index.config"}
+    allowed = {"vidensbank.index.api", "vidensbank.index.config",
+               "vidensbank.index.evaluation.api"}
     reach = [(a, b) for a, targets in graph().items() if a.startswith("vidensbank.app")
              for b in targets if b.startswith("vidensbank.index") and b not in allowed]
     assert reach == []
@@ -139,3 +146,50 @@ def test_every_module_imports_in_a_fresh_interpreter() -> None:
     out = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0 and out.stdout == "", out.stdout + out.stderr
+
+
+def test_index_top_level_holds_few_modules() -> None:
+    top = sorted(p.name for p in (ROOT / "index").glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= MAX_INDEX_TOP_MODULES, top
+
+
+def test_production_code_never_imports_evaluation() -> None:
+    reach = [(a, b) for a, targets in graph().items()
+             if not a.startswith(EVALUATION) and a not in EVALUATION_FACES
+             for b in targets if b.startswith(EVALUATION)]
+    assert reach == []
+
+
+def _is_answer(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "answer"
+
+
+def _reads_answer(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):  # x.answer.split(...)
+        return node.attr in TEXT_METHODS and _is_answer(node.value)
+    if isinstance(node, ast.Call):  # re.search(pattern, x.answer)
+        func = node.func
+        return (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id == "re" and any(map(_is_answer, node.args)))
+    if isinstance(node, ast.Compare):  # "- " in x.answer
+        return (any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+                and any(map(_is_answer, node.comparators)))
+    return False
+
+
+def parses_answer_text(source: str) -> list[int]:
+    """Lines that read an answer's text back: `x.answer.split(...)`, `re.search(p, x.answer)`,
+    `"- " in x.answer`. Rendering it whole (print, st.write) is no parsing."""
+    return sorted(n.lineno for n in ast.walk(ast.parse(source)) if _reads_answer(n))
+
+
+def test_the_app_never_parses_answer_text() -> None:
+    found = {name: lines for name, path in modules().items() if name.startswith("vidensbank.app")
+             if (lines := parses_answer_text(path.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+def test_parsing_answer_text_would_be_found() -> None:
+    source = ("lines = result.answer.splitlines()\nm = re.search(r'x', result.answer)\n"
+              "ok = '- ' in result.answer\nprint(result.answer)\n")
+    assert parses_answer_text(source) == [1, 2, 3]

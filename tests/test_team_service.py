@@ -18,7 +18,7 @@ from vidensbank.app.cli.common import config_from
 from vidensbank.index import query_log
 from vidensbank.index.api import Library
 from vidensbank.index.config import Config, load_config
-from vidensbank.index.kb import KnowledgeBase
+from vidensbank.index.open_index import OpenIndex
 
 from vidensbank.errors import ConfigError
 
@@ -122,7 +122,7 @@ def test_with_the_password_an_upload_goes_in(team_env: Path, monkeypatch: pytest
     assert not at.exception and not at.error
     report = at.session_state["upload_report"]
     assert len(report["ingested"]) == 1 and not report["failed"]
-    hits = resources.open_kb(load_config()).search("lektiecafé med frivillige i Æblehaven")
+    hits = resources.open_library(load_config()).search("lektiecafé med frivillige i Æblehaven")
     assert hits and hits[0].doc_id == "aeblehaven"
     assert PASSWORD not in caplog.text
 
@@ -139,9 +139,9 @@ def query_lines(capsys: pytest.CaptureFixture[str]) -> Iterator[None]:
     logger.handlers[:] = saved[2]
 
 
-def test_one_line_per_question_without_text(corpus_kb: KnowledgeBase, query_lines: None,
+def test_one_line_per_question_without_text(corpus_open_index: OpenIndex, query_lines: None,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    library = Library(corpus_kb)
+    library = Library(corpus_open_index)
     question, offtopic = "Hvordan kobler andre til kernedriften?", "Hvem vandt VM i fodbold 2022?"
     query_log.configure("WARNING")
     library.search(question)

@@ -1,7 +1,7 @@
 """Two `vidensbank ingest` processes on one index: one is refused with a message, never mixed in.
 
 The refusal comes from the index itself (Qdrant Edge's WAL lock, then the write lock in
-index/kb.py), so it holds between any two processes, not only two threads of one.
+index/open_index.py), so it holds between any two processes, not only two threads of one.
 """
 
 from __future__ import annotations

@@ -8,39 +8,39 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from vidensbank.index import quotes
-from vidensbank.index.answer import answer
+from vidensbank.index.answers import quotes
+from vidensbank.index.answers.extractive import answer
 from vidensbank.index.config import Config
-from vidensbank.index.kb import KnowledgeBase
-from vidensbank.index.quote_units import units
+from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.stores.unit_store import FILE, UnitStore
+from vidensbank.index.text.quote_units import units
 
 QUESTION = "Hvordan kobler andre til kernedriften?"
 
 
-def _all_unit_keys(kb: KnowledgeBase) -> set[tuple]:
+def _all_unit_keys(idx: OpenIndex) -> set[tuple]:
     keys = set()
-    for page in kb.store.all_chunks(with_vectors=False):
+    for page in idx.store.all_chunks(with_vectors=False):
         for point in page:
             p = point.payload
-            keys |= {(kb.model_name, p["doc_id"], p["record_hash"], p["start_char"] + a,
+            keys |= {(idx.model_name, p["doc_id"], p["record_hash"], p["start_char"] + a,
                       p["start_char"] + b) for a, b, _ in units(p["text"])}
     return keys
 
 
-def test_ingest_stores_every_unit_of_every_chunk(corpus_kb: KnowledgeBase) -> None:
-    keys = _all_unit_keys(corpus_kb)
-    stored = corpus_kb.units.get_many(keys)
+def test_ingest_stores_every_unit_of_every_chunk(corpus_open_index: OpenIndex) -> None:
+    keys = _all_unit_keys(corpus_open_index)
+    stored = corpus_open_index.units.get_many(keys)
     assert keys and set(stored) == keys
-    assert corpus_kb.units.count() == len(keys)  # nothing else, nothing twice
+    assert corpus_open_index.units.count() == len(keys)  # nothing else, nothing twice
 
 
-def test_stored_vectors_are_the_units_own(corpus_kb: KnowledgeBase) -> None:
-    key = sorted(_all_unit_keys(corpus_kb))[0]
-    doc = corpus_kb.docs.get(key[1])
+def test_stored_vectors_are_the_units_own(corpus_open_index: OpenIndex) -> None:
+    key = sorted(_all_unit_keys(corpus_open_index))[0]
+    doc = corpus_open_index.docs.get(key[1])
     assert doc is not None
-    fresh = corpus_kb.embedder.embed_passages([doc.text[key[3]:key[4]]])[0]
-    stored = corpus_kb.units.get_many([key])[key]
+    fresh = corpus_open_index.embedder.embed_passages([doc.text[key[3]:key[4]]])[0]
+    stored = corpus_open_index.units.get_many([key])[key]
     # The same vector: float16 on disk, and the int8 activations of a batch vary a little with
     # the texts beside it (0.998 seen); another unit's vector lies far below this.
     assert float(stored @ fresh) > 0.995
@@ -49,18 +49,18 @@ def test_stored_vectors_are_the_units_own(corpus_kb: KnowledgeBase) -> None:
 def test_answer_embeds_no_sentence_when_units_are_stored(
         index_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     quotes._cache.clear()
-    kb = KnowledgeBase.open(Config(index_dir=index_copy))
+    idx = OpenIndex.open(Config(index_dir=index_copy))
     try:
-        expected = answer(kb, QUESTION)
+        expected = answer(idx, QUESTION)
         quotes._cache.clear()
 
         def refuse_to_embed(self: object, texts: list[str]) -> np.ndarray:
             raise AssertionError(f"embedded {len(texts)} sentences at question time")
 
-        monkeypatch.setattr(type(kb.embedder), "embed_passages", refuse_to_embed)
-        again = answer(kb, QUESTION)
+        monkeypatch.setattr(type(idx.embedder), "embed_passages", refuse_to_embed)
+        again = answer(idx, QUESTION)
     finally:
-        kb.close()
+        idx.close()
     assert again.citations and [c.quote for c in again.citations] == \
         [c.quote for c in expected.citations]
 
@@ -69,36 +69,36 @@ def test_index_without_unit_vectors_answers_and_keeps_them(index_copy: Path) -> 
     """An index built before units were stored: the first answer embeds and keeps them."""
     (index_copy / FILE).unlink()
     quotes._cache.clear()
-    kb = KnowledgeBase.open(Config(index_dir=index_copy))
+    idx = OpenIndex.open(Config(index_dir=index_copy))
     try:
-        result = answer(kb, QUESTION)
-        kept = kb.units.count()
+        result = answer(idx, QUESTION)
+        kept = idx.units.count()
     finally:
-        kb.close()
+        idx.close()
     assert result.citations and kept > 0
 
 
 def test_new_version_of_a_document_replaces_its_unit_vectors(tmp_path: Path,
                                                               corpus_index: Path) -> None:
-    from vidensbank.index.pipeline import ingest_paths
+    from vidensbank.index.build.pipeline import ingest_paths
 
     source = next(p for p in sorted((Path(__file__).parent.parent / "corpus").rglob("*.txt")))
     doc_file = tmp_path / "docs" / source.name
     doc_file.parent.mkdir()
     shutil.copy(source, doc_file)
-    kb = KnowledgeBase.open(Config(index_dir=tmp_path / "index"), create=True)
+    idx = OpenIndex.open(Config(index_dir=tmp_path / "index"), create=True)
     try:
-        assert ingest_paths(kb, [doc_file]).ok
-        before = kb.units.count()
+        assert ingest_paths(idx, [doc_file]).ok
+        before = idx.units.count()
         doc_file.write_text(doc_file.read_text(encoding="utf-8") +
                             "\n\nEn ny sætning om beboerne til sidst i artiklen.\n",
                             encoding="utf-8")
-        assert ingest_paths(kb, [doc_file]).ok
-        versions = {row[0] for row in kb.units.db.execute(
+        assert ingest_paths(idx, [doc_file]).ok
+        versions = {row[0] for row in idx.units.db.execute(
             "SELECT DISTINCT version FROM unit_vectors")}
-        after = kb.units.count()
+        after = idx.units.count()
     finally:
-        kb.close()
+        idx.close()
     assert before > 0 and len(versions) == 1 and after >= before
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 from vidensbank.app import resources, results
 from vidensbank.app import ui_text as T
-from vidensbank.index import api
 from vidensbank.index.api import Library
+from vidensbank.index.evaluation import api as evaluation
 
 from vidensbank.errors import VidensbankError
 
@@ -32,7 +32,7 @@ def _run(library: Library, questions: list[Any]) -> None:
         return lambda done, total: bar.progress(done / total,
                                                 text=text.format(done=done, total=total))
 
-    run = library.evaluate(questions, on_progress=step(T.EVAL_PROGRESS))
+    run = evaluation.evaluate(library, questions, on_progress=step(T.EVAL_PROGRESS))
     bar.empty()
     st.session_state[RESULT_KEY] = run.figures
     st.session_state[AUDIT_KEY] = run.audit
@@ -90,7 +90,7 @@ def main() -> None:
     library = resources.knowledge_base()
     st.header(T.EVAL_HEADER)
     try:
-        questions = api.default_questions()
+        questions = evaluation.default_questions()
     except VidensbankError as exc:
         st.error(str(exc))
         return

@@ -71,7 +71,7 @@ def _group(group: results.DocGroup, terms: Terms) -> None:
 
 def _hit(hit: Hit, terms: Terms) -> None:
     heading = T.SEARCH_PASSAGE.format(rank=hit.rank)
-    st.caption(labels.plain(" · ".join([heading, *labels.place(hit.page, hit.section)])))
+    st.caption(labels.plain(" · ".join([heading, *labels.location_parts(hit.page, hit.section)])))
     st.html(html_view.hit_html(hit, terms(hit.text)))
     if st.button(T.SEARCH_OPEN_SOURCE, key=f"open_{hit.rank}", icon=T.ICON_OPEN):
         st.switch_page(P.SOURCES, query_params={
@@ -85,7 +85,7 @@ def main() -> None:
     filters = _filters(library)
     top_k = st.sidebar.slider(T.SEARCH_TOP_K, 5, TOP_K_MAX, TOP_K_DEFAULT, step=5)
     query = st.text_input(T.SEARCH_INPUT, key="search_query", placeholder=T.SEARCH_PLACEHOLDER)
-    mode = st.radio(T.SEARCH_MODE, SEARCH_MODES, format_func=T.SEARCH_MODES.get,
+    mode = st.radio(T.SEARCH_MODE, SEARCH_MODES, format_func=T.SEARCH_MODE_LABELS.get,
                     horizontal=True, key="search_mode")
     if not query.strip():
         st.info(T.SEARCH_EMPTY)

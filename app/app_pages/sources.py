@@ -12,7 +12,7 @@ from vidensbank.app import html_view, labels, resources
 from vidensbank.app import ui_text as T
 from vidensbank.index.api import DocumentView
 from vidensbank.ingest import schema
-from vidensbank.ingest.layout import place
+from vidensbank.ingest.layout import location
 
 PICK_KEY = "sources_doc"
 
@@ -71,7 +71,7 @@ def _metadata(doc: DocumentView) -> None:
 
 def _document(doc: DocumentView, span: tuple[int, int] | None) -> None:
     meta = doc.metadata
-    where = place(meta, _label_offset(span)) if span else None
+    where = location(meta, _label_offset(span)) if span else None
     page, section = (where.page, where.section) if where else (None, None)
     st.subheader(labels.plain(meta.get(schema.TITLE) or doc.doc_id), anchor=False)
     st.caption(labels.plain(labels.meta_line(meta.get(schema.DOC_TYPE), meta.get(schema.SOURCE),
@@ -81,7 +81,7 @@ def _document(doc: DocumentView, span: tuple[int, int] | None) -> None:
     if span:
         # Page and section for readers; the character offsets only in the tooltip.
         st.markdown(" · ".join([f"**{T.SOURCES_CITED}**",
-                                *map(labels.plain, labels.place(page, section))]),
+                                *map(labels.plain, labels.location_parts(page, section))]),
                     help=T.SOURCES_CHARS.format(start=a, end=b))
         with st.container(border=True):
             st.html(html_view.context_html(doc.text, a, b))

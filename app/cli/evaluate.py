@@ -16,6 +16,7 @@ from typing import Any
 from vidensbank.app.cli.common import add_llm, emit
 from vidensbank.index import api
 from vidensbank.index.config import Config
+from vidensbank.index.evaluation import api as evaluation
 
 NAME = "eval"
 
@@ -165,10 +166,10 @@ def comparison_text(results: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     # By default every evals/questions*.jsonl; each file is reported as its own set.
-    questions = api.load_questions(args.questions)
+    questions = evaluation.load_questions(args.questions)
     llm = api.make_llm(config) if config.llm_url else None
     # Without --model the index is judged as it is (another configured model is refused).
-    results = api.evaluate_models(config, args.models or [config.model], questions, llm=llm,
+    results = evaluation.evaluate_models(config, args.models or [config.model], questions, llm=llm,
                                   copy_other=bool(args.models), extra=args.extra)
     data = next(iter(results.values())) if len(results) == 1 else {"models": results}
     emit(args, data, lambda _: comparison_text(results))

@@ -175,8 +175,8 @@ def build_graph(model: Model, int8: frozenset[str] = frozenset()) -> bytes:
 
 
 def encoder_threads() -> int:
-    """Threads the passage encoder may use: a bulk worker's share where index/bulk.py set one
-    (OMP_NUM_THREADS), else every core."""
+    """Threads the passage encoder may use: a bulk worker's share where index/build/parallel.py set
+    one (OMP_NUM_THREADS), else every core."""
     try:
         return max(1, int(os.environ.get("OMP_NUM_THREADS", "")))
     except ValueError:

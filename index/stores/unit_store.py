@@ -1,11 +1,11 @@
 """Quote unit vectors beside the index: embedded once, at ingest, read by every answer.
 
-An answer scores every sentence of the passages it draws from (index.quotes). Embedding them per
-question costs seconds of CPU on a library the process has not seen, and with several users at
-once each question waits on the others. So ingest embeds each chunk's units (index.points) and
-keeps them here: SQLite, one row per (model, document, version, span), the vector as float16
-(768 bytes a unit). Keyed so, a row never serves a changed document or another model; a
-document's rows of an older version are dropped when its new ones are written.
+An answer scores every sentence of the passages it draws from (index.answers.quotes). Embedding
+them per question costs seconds of CPU on a library the process has not seen, and with several
+users at once each question waits on the others. So ingest embeds each chunk's units
+(index.build.points) and keeps them here: SQLite, one row per (model, document, version, span), the
+vector as float16 (768 bytes a unit). Keyed so, a row never serves a changed document or another
+model; a document's rows of an older version are dropped when its new ones are written.
 """
 
 from __future__ import annotations

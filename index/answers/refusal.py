@@ -1,0 +1,55 @@
+"""When to say that the library holds no answer, rather than quote the nearest sentences.
+
+Three signs, each enough on its own:
+- weak evidence: the best quote candidate's meaning similarity to the question (e5 cosine) and
+  the share of the question's term weight it contains, fused as `evidence`, lie under a threshold
+  chosen on the tune halves of evals/offtopic_questions.jsonl and the answerable sets
+  (evals/tune_answers.py); the test halves judge it;
+- no shared word: none of the question's content terms (BM25 stems) occurs in any candidate;
+- another place: the question names a kommune or boligområde (the gazetteer ingest uses) that
+  no retrieved document lists among its places and the best quote does not name either.
+  "Hvilke helhedsplaner findes der i Esbjerg?" over a library without Esbjerg finds passages
+  about helhedsplaner elsewhere; they do not answer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vidensbank.index.answers import places
+from vidensbank.index.answers.quotes import Candidate, evidence_of
+from vidensbank.index.retrieval.search import Hit
+from vidensbank.ingest import schema
+
+THRESHOLD = 0.855  # just under the weakest answerable tune question (evals/tune_answers.py)
+REFUSAL = ("Vidensbanken har ikke noget svar på det spørgsmål: ingen af kilderne handler om det. "
+           "Prøv at spørge med andre ord, eller søg i materialet.")
+
+
+def evidence(cands: Sequence[Candidate]) -> float:
+    """How strongly the best candidates answer the question (higher is stronger)."""
+    if not cands:
+        return float("-inf")
+    return max(evidence_of(c.dense, c.lexical) for c in cands)
+
+
+def unknown_places(question: str, cands: Sequence[Candidate], hits: Sequence[Hit]) -> list[str]:
+    """The places the question names that the retrieved documents are not about."""
+    asked = places.question_places(question)
+    if not asked:
+        return []
+    listed = {str(name) for h in hits for kind in (schema.KOMMUNER, schema.BOLIGOMRAADER)
+              for name in h.metadata.get(kind) or []}
+    best = cands[0] if cands else None
+    quote = best.text if best else ""
+    return [name for name in asked if name not in listed and not places.named(quote, [name])]
+
+
+def refuse(cands: Sequence[Candidate], threshold: float = THRESHOLD, *,
+           question: str | None = None, hits: Sequence[Hit] = ()) -> bool:
+    """Whether to refuse; the word and place signs need the `question` (and its `hits`)."""
+    if evidence(cands) < threshold:
+        return True
+    if question is None:
+        return False
+    return max(c.lexical for c in cands) == 0 or bool(unknown_places(question, cands, hits))
