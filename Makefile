@@ -52,8 +52,9 @@ ocr:
 test: setup-test lint browser
 	$(BIN)/python -m pytest -q --durations=25
 
+# Unit tests only: no real model, no index on disk (integration and slow tests run in `make test`).
 test-fast: setup-test
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow and not integration"
 
 bench: setup
 	$(BIN)/pip install -q -e ".[bench]"

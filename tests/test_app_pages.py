@@ -31,6 +31,8 @@ from vidensbank.index.evaluation import runs as evaluation
 from vidensbank.index.manifest import read_manifest, write_manifest
 from vidensbank.index.retrieval.search import search
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 APP = ROOT / "app"
 ENTRY = APP / "streamlit_app.py"
 TIMEOUT = 120  # the first run of a test loads the model and opens the index

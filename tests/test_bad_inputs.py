@@ -15,10 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 from fixtures.bad_inputs import write_bad_inputs
 from fixtures.figures import record
 from vidensbank.index.stores.docstore import DocStore
+
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
 
 
 def vidensbank(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser
 
 from tests.test_app_browser import (  # noqa: F401  (fixtures)
@@ -11,6 +12,8 @@ from tests.test_app_browser import (  # noqa: F401  (fixtures)
     browser,
     server,
 )
+
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
 
 ENGLISH = ("Upload", "Browse files", "per file", "Drag and drop", "Select all", "not allowed")
 

@@ -17,6 +17,8 @@ from vidensbank.index.open_index import OpenIndex
 
 from vidensbank.errors import ConfigError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 SMALL = ("artikel-sonderborg-helhedsplanens-vaerdi-for-kernedriften",
          "bl-strategisk-forum-partnerskaber")
 

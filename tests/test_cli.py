@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLES, ROOT, cli
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 HIT_KEYS = {"rank", "score", "doc_id", "title", "source", "doc_type", "text", "start_char",
             "end_char", "page", "citation"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "quote", "start_char", "end_char", "page"}

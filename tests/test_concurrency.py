@@ -29,6 +29,8 @@ from vidensbank.index.stores.edge import EdgeStore
 
 from vidensbank.errors import IndexLockedError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 DIM = 8
 TIMEOUT = 300  # seconds: every process here is bounded
 

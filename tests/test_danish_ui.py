@@ -12,6 +12,8 @@ from conftest import cli
 from test_app_pages import app_env, app_index, page, shared_library, writable_env  # noqa: F401
 from vidensbank.app import ui_text as T
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 GOOD_DOC = ("Fælleshaven i Skovparken\n\nI Skovparken i Kolding dyrker beboerne grøntsager i en "
             "fælles have, og en frivillig gartner viser børnene, hvordan man sår gulerødder.\n")
 

@@ -11,6 +11,8 @@ import pytest
 from conftest import ROOT
 from vidensbank.index.embedders import e5_model, e5_onnx
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 

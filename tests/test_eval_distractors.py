@@ -13,6 +13,8 @@ from vidensbank.app.cli.evaluate import comparison_text
 from vidensbank.index.config import Config
 from vidensbank.index.open_index import OpenIndex
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 ROOT = Path(__file__).resolve().parent.parent
 DISTRACTORS = ROOT / "evals" / "distractors"
 QUESTIONS = ROOT / "evals" / "questions_paraphrase.jsonl"  # has tune/test halves

@@ -32,6 +32,8 @@ from vidensbank.ingest.document import read_document
 
 from vidensbank.errors import VidensbankError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 # Mutations per format in the default run (about 12 s here); the slow run tries SLOW_FACTOR times
 # as many, with other seeds.
 RUNS = {"txt": 60, "html": 50, "pdf": 60, "docx": 80}

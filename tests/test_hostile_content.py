@@ -30,6 +30,8 @@ from vidensbank.index.stores.docstore import DocStore
 
 from tests.test_interrupted_ingest import _cli
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 SCRIPT = "<script>alert('xss')</script>"
 MARKDOWN_LINK = "[vejledningen](javascript:alert(1))"
 IMG = '<img src=x onerror="alert(1)">'

@@ -7,10 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import cli
 from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
 from vidensbank.index.open_index import OpenIndex
+
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
 
 TOWNS = ("Varde", "Silkeborg", "Sønderborg", "Aalborg", "Ærø", "Vejle", "Odense")
 

@@ -15,6 +15,8 @@ from fixtures.make_report import make_report
 from vidensbank.app.cli import main
 from vidensbank.index.build import resume
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 
 class Terminal(io.StringIO):
     """stderr as a terminal, so the bars draw as they do for a user."""

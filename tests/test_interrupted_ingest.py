@@ -26,6 +26,8 @@ from fixtures.make_report import make_report
 from vidensbank.index.config import Config
 from vidensbank.ingest.readers import doc_id_for
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 SEED = 20261123
 KILLS = 6
 LATEST_KILL_S = 8.0  # timed kills fall in the first this many seconds (a run takes longer)

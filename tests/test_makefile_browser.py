@@ -9,6 +9,8 @@ import subprocess
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 
 def _install_command() -> str:
     """The apt-get line `make browser` runs where chromium is missing."""

@@ -15,6 +15,8 @@ from vidensbank.index.open_index import OpenIndex, write_lock
 
 from vidensbank.errors import IndexLockedError, IndexNotFoundError, ModelMismatchError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 
 def _open(index_dir: Path) -> OpenIndex:
     return OpenIndex.open(Config(index_dir=index_dir), create=True)

@@ -27,6 +27,8 @@ from vidensbank.index.stores.server_docstore import MANIFEST_ID
 
 from vidensbank.errors import ModelMismatchError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 
 def _config(index_dir: Path, tmp_path: Path, **kw: Any) -> Config:
     return Config(index_dir=index_dir, qdrant_url=f"local:{tmp_path / 'qdrant'}", **kw)

@@ -24,6 +24,8 @@ from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
 
 from tests.test_unit_vectors import _all_unit_keys
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 NOTICE = T.RECIPE_NOTICE.split("(")[0]  # "Bemærk: indekset er bygget med en ældre opskrift "
 
 

@@ -18,6 +18,8 @@ from vidensbank.ingest.pdf import read_pdf
 
 from vidensbank.errors import IngestError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 MIN_ACCURACY = 0.98  # characters right, after Levenshtein, whitespace folded
 
 

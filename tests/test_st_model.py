@@ -27,6 +27,8 @@ from vidensbank.index.stores.unit_store import FILE as UNITS_FILE
 from tests.test_cli import run
 from vidensbank.errors import ConfigError, ModelMismatchError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 MINILM = "all-MiniLM-L6-v2"
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DOCS = {

@@ -22,6 +22,8 @@ from vidensbank.index.open_index import OpenIndex
 
 from vidensbank.errors import ConfigError
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 PASSWORD = "æble-Hus 42"
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO vidensbank\.queries: question "
                   r"kind=(\w+) mode=(\w+) hits=(\d+) outcome=(\w+) ms=(\d+)$")

@@ -20,6 +20,8 @@ from vidensbank.index.config import Config
 
 from tests.test_interrupted_ingest import RUN_TIMEOUT_S, SMALL_DOCS, start_ingest
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 # Long enough that the first ingest still holds the index when the second process has started
 # and loaded its model: the five articles and twenty distractor documents (about 15 s here).
 LONG_RUN = [*sorted(ARTICLES.glob("*.txt")),

@@ -15,6 +15,8 @@ from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.stores.unit_store import FILE, UnitStore
 from vidensbank.index.text.quote_units import units
 
+pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
+
 QUESTION = "Hvordan kobler andre til kernedriften?"
 
 
