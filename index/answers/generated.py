@@ -53,12 +53,12 @@ Svar med JSON: en liste "svar" med 1 til {points} punkter. Hvert punkt har:
 siger mere, end citatet siger."""
 # Fall back unless at least half of the model's sentences are supported: the extractive answer is
 # backed sentence by sentence, and a generated one where flagged sentences outnumber backed ones
-# gives the reader more to distrust than to use. Zero supported sentences always falls back.
-# Quotes shown in place of the model's sentences (index.answers.structured) do not count: they are
-# the passages' words, picked by the model. On the tune half of evals/questions.jsonl (SmolLM2-135M,
-# evals/bench_llm.py, top-k 3) answers made only of such quotes held the gold answer in 1 of 23,
-# the extractive answers to the same questions in 20 (test half: 2 of 24 against 16): where the
-# model adds nothing of its own, the extractive answer is the better one to show.
+# gives the reader more to distrust than to use. Zero supported sentences always falls back. Quotes
+# shown in place of the model's sentences (index.answers.structured) do not count: they are the
+# passages' words, picked by the model. On the tune half of evals/questions.jsonl (SmolLM2-135M,
+# evals/quality/generated_answers.py, top-k 3) answers made only of such quotes held the gold answer
+# in 1 of 23, the extractive answers to the same questions in 20 (test half: 2 of 24 against 16):
+# where the model adds nothing of its own, the extractive answer is the better one to show.
 MIN_SUPPORTED_SHARE = 0.5
 FALLBACK_NOTE = ("Sprogmodellens svar kunne ikke underbygges af kilderne; her er i stedet de "
                  "ordrette uddrag, der bedst besvarer spørgsmålet.")

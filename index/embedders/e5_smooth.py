@@ -8,8 +8,8 @@ a_j the channel's largest activation on calibration text and w_j the row's large
 product is unchanged in exact arithmetic; in int8 it keeps both sides within a useful range.
 
 The activation maxima are measured once on the corpus articles' sentences
-(`python evals/calibrate_e5.py`) and shipped beside this file, so that every machine builds the
-same graph and the same vectors.
+(`python -m evals.tuning.calibrate_e5`) and shipped beside this file, so that every machine builds
+the same graph and the same vectors.
 """
 
 from __future__ import annotations

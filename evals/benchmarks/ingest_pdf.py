@@ -1,6 +1,6 @@
 """Ingest time of one long report PDF: `vidensbank ingest` of a generated 300-page report.
 
-    python evals/bench_ingest_pdf.py [--pages 300] [--runs 1] [--out evals/out/] [--profile]
+    python -m evals.benchmarks.ingest_pdf [--pages 300] [--runs 1] [--out evals/out/] [--profile]
 
 The PDF is generated once (cached under --out) from the corpus articles' sentences, spliced so
 that none repeats (spliced()): Danish report prose with numbered chapter and section headings, a
@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+EVALS = Path(__file__).resolve().parents[1]
+ROOT = EVALS.parent
 CORPUS = ROOT / "corpus"
 CHAPTERS = [
     "Indledning", "Baggrund og metode", "Boligområderne", "Samarbejde med kommunen",
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Indlæsningstid for én lang rapport-PDF")
     p.add_argument("--pages", type=int, default=300)
     p.add_argument("--runs", type=int, default=1)
-    p.add_argument("--out", type=Path, default=HERE / "out")
+    p.add_argument("--out", type=Path, default=EVALS / "out")
     p.add_argument("--profile", action="store_true", help="cProfile i stedet for tidtagning")
     p.add_argument("extra", nargs="*", help="flere argumenter til vidensbank ingest")
     args = p.parse_args(argv)

@@ -7,7 +7,8 @@ two other judges score them (all-MiniLM-L6-v2 with its own calibration, and stem
 the checker itself passes those by construction, so only another judge can say if it errs.
 
     python -m llama_cpp.server --model .../SmolLM2-135M-Instruct.Q4_1.gguf --port 8077 &
-    python evals/bench_llm.py --llm http://127.0.0.1:8077 --index .vidensbank --limit 24
+    python -m evals.quality.generated_answers --llm http://127.0.0.1:8077 --index .vidensbank \
+        --limit 24
 
 Figures come for all questions and for two halves, `tune` (1st, 3rd, 5th ... question) and `test`
 (the others): a threshold is chosen on `tune`, and `test` says how it holds. Shown-supported

@@ -1,6 +1,6 @@
 """Answer quality of `ask` on an index, fast (hybrid only, no ALCE): per question set and half.
 
-    python evals/answer_report.py INDEX_DIR [--json OUT.json] [--fragments]
+    python -m evals.quality.answer_report INDEX_DIR [--json OUT.json] [--fragments]
 
 Prints answer recall, gold coverage, fragment rate, citations and documents per answer for every
 evals/questions*.jsonl set (and its tune/test halves), and the refusal figures of the off-topic

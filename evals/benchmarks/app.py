@@ -1,6 +1,6 @@
 """How fast the app answers: opening the index once, then questions on the Spørg page.
 
-    python evals/bench_app.py --index .vidensbank [--repeat 20]
+    python -m evals.benchmarks.app --index .vidensbank [--repeat 20]
 
 Prints the one-off start (model and index opened through the app's cache), the time of
 `answer()` on the cached knowledge base, and a whole Streamlit run of the Spørg page asking an
@@ -21,7 +21,7 @@ from vidensbank.app import ui_text as T
 from vidensbank.index.answers.extractive import answer
 from vidensbank.index.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def timed(fn: Callable[..., object], *args: object) -> float:

@@ -1,6 +1,6 @@
 """Choose the quote fusion weights and the refusal threshold on the tune halves.
 
-    python evals/tune_answers.py INDEX_DIR [--depth 8]
+    python -m evals.tuning.tune_answers INDEX_DIR [--depth 8]
 
 Candidates are computed once per question (index.answers.quotes with the code's weights), then
 re-scored for each weight setting: answer recall of the selected quotes on

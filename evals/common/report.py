@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import bench_stats as st
 import numpy as np
+
+from evals.common import stats as st
 
 TARGETS = {
     "p95": st.Target("hybrid e2e p95 ved største størrelse", 50.0, "ms"),
@@ -90,7 +91,7 @@ def print_cpu(env: dict[str, Any], peak: dict[str, float]) -> None:
 
 
 def print_embedding(emb: dict[str, Any]) -> None:
-    from bench_embed import VARIANTS
+    from evals.benchmarks.embed import VARIANTS
 
     print(f"Embedding af {emb['texts']} passager fra corpus/ ({emb['tokens']} e5-tokens, "
           f"gns. {emb['mean_tokens']:.0f} pr. passage)")
@@ -173,7 +174,7 @@ def print_scale(scale: dict[str, Any]) -> None:
     cached = ", fra cache" if info["cached"] else ""
     print("Søgning: hybrid (tæt + BM25, RRF), top 5; filtre på 3 af 4 forespørgsler. Syntetiske "
           f"punkter (vinduer i bidder) fra {info['pool']} ægte passager (embedding "
-          f"{info['pool_embed_s']:.0f} s{cached}); se evals/bench_data.py.")
+          f"{info['pool_embed_s']:.0f} s{cached}); se evals/common/data.py.")
     print(st.format_table(
         ["lager", "punkter", "forespørgsler", "e2e p50 ms", "e2e p95 ms", "søgning p50 ms",
          "søgning p95 ms", "query-emb. p50 ms", "åbning s", "peak RSS MiB", "disk MiB",

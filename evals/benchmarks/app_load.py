@@ -1,6 +1,6 @@
 """The running app with several users: N headless browser sessions ask at the same time.
 
-    python evals/bench_app_load.py --index DIR [--sessions 8] [--rounds 3] [--modes link,typed]
+    python -m evals.benchmarks.app_load --index DIR [--sessions 8] [--rounds 3] [--modes link,typed]
 
 Starts `vidensbank app` on a free loopback port, opens N browser contexts in Debian's chromium
 (each its own Streamlit session) and in every round has all of them ask a different question at
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from vidensbank.app.ui_text import ASK_INPUT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ANSWER = "div.vb-answer"
 

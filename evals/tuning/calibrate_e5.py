@@ -1,6 +1,6 @@
 """Measure the FFN-out activation maxima that index/embedders/e5_smooth.py ships.
 
-    python evals/calibrate_e5.py [--out index/embedders/e5_ffn_maxima.npy]
+    python -m evals.tuning.calibrate_e5 [--out index/embedders/e5_ffn_maxima.npy]
 
 Runs every line of the corpus articles (corpus/, 60 characters or longer, as passages) through
 the encoder with FFN-out still in 4-bit, and keeps, per layer and channel, the largest absolute
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def calibration_texts(corpus: Path = ROOT / "corpus") -> list[str]:

@@ -31,7 +31,7 @@ from vidensbank.index.text.sentences import sentence_spans
 from vidensbank.ingest import schema
 from vidensbank.ingest.readers import read_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 CORPUS = ROOT / "corpus"
 QUESTIONS = ROOT / "evals" / "questions.jsonl"

@@ -6,7 +6,7 @@ passage" fault). Also reported: a random chunk of another document (an easy nega
 cosine weight the F1-best threshold is printed; copy the chosen one into
 index/citation_check.CALIBRATION.
 
-    python evals/calibrate_citations.py --index .vidensbank [--model NAME]
+    python -m evals.tuning.calibrate_citations --index .vidensbank [--model NAME]
 """
 
 from __future__ import annotations

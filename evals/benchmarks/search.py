@@ -1,8 +1,8 @@
 """Search worker: run in a fresh subprocess per store and size, so its peak RSS is its own.
 
-    python evals/bench_search.py edge INDEX_DIR QUERIES.json [--limit N]
-    python evals/bench_search.py local QDRANT_PATH QUERIES.json [--limit N]
-    python evals/bench_search.py coldstart INDEX_DIR "spørgsmål"
+    python -m evals.benchmarks.search edge INDEX_DIR QUERIES.json [--limit N]
+    python -m evals.benchmarks.search local QDRANT_PATH QUERIES.json [--limit N]
+    python -m evals.benchmarks.search coldstart INDEX_DIR "spørgsmål"
 
 Prints one JSON object on stdout: open time, latencies (seconds), peak RSS in MiB.
 """
@@ -84,10 +84,11 @@ def run_edge(index_dir: Path, queries: list[dict[str, Any]], top_k: int) -> dict
 
 def run_local(path: Path, queries: list[dict[str, Any]], top_k: int) -> dict[str, Any]:
     """qdrant-client local mode: open (it loads every point), then the same hybrid queries."""
-    from bench_local import COLLECTION, hybrid_query
     from qdrant_client import QdrantClient
     from vidensbank.index.embedders import load_embedder
     from vidensbank.index.open_index import bm25_model, sparse_query
+
+    from evals.benchmarks.local import COLLECTION, hybrid_query
 
     clock = time.perf_counter()
     client = QdrantClient(path=str(path))

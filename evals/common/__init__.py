@@ -1,0 +1,1 @@
+"""Libraries the benchmarks share: synthetic data, statistics, the report."""

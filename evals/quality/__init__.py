@@ -1,0 +1,1 @@
+"""Quality evaluations of answers (extractive and generated)."""

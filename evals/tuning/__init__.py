@@ -1,0 +1,1 @@
+"""Calibration and tuning: the settings these scripts measure are committed in index/."""
