@@ -128,6 +128,8 @@ SOURCES_CHARS = "tegn {start}–{end}"
 RECIPE_NOTICE = ("Bemærk: indekset er bygget med en ældre opskrift ({changes}). Kør "
                  "`vidensbank reindex` for at bygge det om med den nuværende.")
 RECIPE_LABEL = "Opskrift"
+RERANKER_LABEL = "Læser"
+RERANKER_NONE = "ingen (rækkefølgen fra søgningen)"
 RECIPE_CHANGED = "Ændret"
 RECIPE_NONE = "ikke registreret"
 

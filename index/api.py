@@ -65,6 +65,7 @@ class Stats:
     doc_types: dict[str, int]  # documents per type
     recipe: dict[str, Any] | None = None  # how the vectors were made (index.recipe)
     recipe_changes: list[str] = field(default_factory=list)  # how that differs from today's
+    reranker: str = ""  # the reader in use (Config.reranker; index.reranking)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -153,7 +154,7 @@ class Library:
         return Stats(str(idx.index_dir.resolve()), idx.docs.count(), idx.docs.chunk_count(),
                      idx.store.count(), idx.manifest["model"], folder_size(idx.index_dir) / 1e6,
                      dict(Counter(str(d.metadata.get("doc_type")) for d in idx.docs.list())),
-                     idx.manifest.get("recipe"), idx.recipe_changes())
+                     idx.manifest.get("recipe"), idx.recipe_changes(), idx.config.reranker)
 
     def recipe_changes(self) -> list[str]:
         """How the recipe the index was built with differs from today's, in Danish (empty: the

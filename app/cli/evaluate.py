@@ -5,17 +5,20 @@ Several: one table; each model other than the index's own is judged on a tempora
 copy of the index, so all see the same chunks. JSON: {"models": {...}}.
 `--with DIR` (repeatable) judges again on a temporary copy with DIR ingested too (distractors:
 evals/distractors/) and shows both side by side; JSON: the second result under "with".
+With a reader configured (--reranker, VIDENSBANK_RERANKER), every figure is also made without it
+and shown beside; JSON: that result under "without_reader".
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from vidensbank.app.cli.common import add_llm, emit
 from vidensbank.index import api
-from vidensbank.index.config import Config
+from vidensbank.index.config import NO_RERANKER, Config
 from vidensbank.index.evaluation import api as evaluation
 
 NAME = "eval"
@@ -171,6 +174,72 @@ def run(args: argparse.Namespace, config: Config) -> int:
     # Without --model the index is judged as it is (another configured model is refused).
     results = evaluation.evaluate_models(config, args.models or [config.model], questions, llm=llm,
                                   copy_other=bool(args.models), extra=args.extra)
+    if config.reranker != NO_RERANKER:
+        plain = evaluation.evaluate_models(
+            dataclasses.replace(config, reranker=NO_RERANKER), args.models or [config.model],
+            questions, llm=llm, copy_other=bool(args.models), extra=args.extra)
+        for model, result in results.items():
+            result["without_reader"] = plain[model]
     data = next(iter(results.values())) if len(results) == 1 else {"models": results}
-    emit(args, data, lambda _: comparison_text(results))
+    emit(args, data, lambda _: comparison_text(results) + reader_text(results, config.reranker))
     return 0
+
+
+def reader_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(name, figures) for all questions, each set and each half, hybrid search."""
+    rows = [("alle", result)]
+    rows += [(name, part) for name, part in result.get("sets", {}).items() if part["questions"]]
+    rows += [(f"halvdel {name}", part) for name, part in (result.get("splits") or {}).items()]
+    return rows
+
+
+def reader_cells(part: dict[str, Any] | None) -> list[float | None]:
+    if not part or not part.get("questions"):
+        return [None, None, None]
+    hybrid = part["modes"]["hybrid"]
+    return [hybrid["Recall@5"], hybrid["MRR@10"], (part.get("answers") or {}).get("answer_recall")]
+
+
+def reader_text(results: dict[str, Any], reranker: str) -> str:
+    """Recall@5, MRR@10 and answer recall without and with the reader, with and without the
+    extra folders; refusals per half; what an answer costs."""
+    lines: list[str] = []
+    for model, result in results.items():
+        plain = result.get("without_reader")
+        if not plain:
+            continue
+        libraries = [("", result, plain)]
+        if "with" in result:
+            libraries.append((" + " + ", ".join(result["with"]["folders"]), result["with"],
+                              plain["with"]))
+        for label, mine, theirs in libraries:
+            lines += ["", f"Læseren {reranker} ({model}{label}): uden -> med",
+                      f"{'':<28}{'Recall@5':>16}{'MRR@10':>16}{'svar-recall':>16}"]
+            splits_of = dict(reader_rows(theirs))
+            for name, part in reader_rows(mine):
+                cells = zip(reader_cells(splits_of.get(name)), reader_cells(part), strict=True)
+                shown = "".join(f"{figure(a):>9} ->{figure(b):>5}" for a, b in cells)
+                lines.append(f"{name:<28}{shown}")
+            lines += refusal_pair(theirs.get("refusal"), mine.get("refusal"))
+            lines.append(f"Svartid p50 pr. spørgsmål: {theirs.get('ask_ms_p50')} ms uden, "
+                         f"{mine.get('ask_ms_p50')} ms med læseren")
+    return "\n".join(lines)
+
+
+def figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def refusal_pair(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    if not before or not after:
+        return []
+    out = []
+    for name, r in [("alle", after), *after["splits"].items()]:
+        b = before if name == "alle" else before["splits"].get(name)
+        if not b:
+            continue
+        out.append(f"Afvist ({name}): uden for emnet {b['offtopic']['refused']} -> "
+                   f"{r['offtopic']['refused']}/{r['offtopic']['total']}, besvarlige "
+                   f"fejlagtigt {b['answerable']['refused']} -> {r['answerable']['refused']}/"
+                   f"{r['answerable']['total']}")
+    return out

@@ -9,7 +9,7 @@ from vidensbank.app import labels
 from vidensbank.app import ui_text as T
 from vidensbank.app.cli.common import emit
 from vidensbank.index.api import Library
-from vidensbank.index.config import Config
+from vidensbank.index.config import NO_RERANKER, Config
 
 NAME = "stats"
 
@@ -25,6 +25,7 @@ def stats_text(stats: dict[str, Any]) -> str:
             ("Tekstbidder", stats["chunks"]),
             ("Søgevinduer", f"{stats['points']} (indlejrede udsnit af tekstbidderne)"),
             ("Model", stats["model"]["name"]), ("Dimensioner", stats["model"]["dim"]),
+            (T.RERANKER_LABEL, reranker_text(stats.get("reranker") or "")),
             ("Størrelse", f"{stats['size_mb']:.1f} MB"), ("Dokumenttyper", "")]
     rows += [(f"  {labels.doc_type_label(k)}", labels.count(v, T.DOCUMENTS))
              for k, v in sorted(stats["doc_types"].items())]
@@ -32,6 +33,10 @@ def stats_text(stats: dict[str, Any]) -> str:
     rows += [(T.RECIPE_CHANGED if i == 0 else "", line)
              for i, line in enumerate(stats.get("recipe_changes") or [])]
     return "\n".join(f"{k:<16}{v}".rstrip() for k, v in rows)
+
+
+def reranker_text(name: str) -> str:
+    return T.RERANKER_NONE if name in ("", NO_RERANKER) else name
 
 
 def recipe_text(recipe: dict[str, Any] | None) -> str:

@@ -16,8 +16,8 @@ from typing import Any
 
 from vidensbank.index.answers import places, refusal
 from vidensbank.index.answers.extractive import SEARCH_DEPTH
-from vidensbank.index.answers.quotes import Candidate, candidates
-from vidensbank.index.answers.selection import OTHERS_MARGIN, within_document
+from vidensbank.index.answers.quotes import Candidate, candidates, read
+from vidensbank.index.answers.selection import margins_for, within_document
 from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.retrieval.citations import Citation, make_citation
 from vidensbank.index.retrieval.search import normalize_query, search
@@ -27,8 +27,9 @@ MAX_ROWS = 8
 QUOTES_PER_ROW = 2
 # Rows are drawn and ranked by their candidates' own evidence (Candidate.own), not by the
 # score: the score's rank bonus and an interview question's carried match favour every unit of
-# one document. Within a row, quotes follow the score, as in `ask` (_row_quotes).
-MARGIN = OTHERS_MARGIN  # candidates further under the strongest one say too little for a row
+# one document. Within a row, quotes follow the score, as in `ask` (_row_quotes). Candidates
+# further under the strongest one than a question about others hears (selection.Margins.others)
+# say too little for a row; with a reader, so do those it reads as not answering.
 DEPTH = 2 * SEARCH_DEPTH  # a comparison looks further than one answer: more places
 FEW_PLACES = ("Kun ét sted i vidensbanken svarer på det: {place}. Der er ikke andre steder at "
               "sammenligne med.")
@@ -87,15 +88,17 @@ def compare(idx: OpenIndex, question: str, *, filters: Filters | None = None,
             max_rows: int = MAX_ROWS) -> Comparison:
     hits = search(idx, question, top_k=DEPTH, filters=filters)
     question = normalize_query(question)  # what search read
-    cands = candidates(idx, question, hits)
+    cands = read(idx.reader, question, candidates(idx, question, hits))
     if not hits or refusal.refuse(cands, question=question, hits=hits):
         return Comparison(question, [], NO_PLACES, refused=True)
     rows: dict[tuple[str, str], PlaceRow] = {}
     unplaced = 0
+    m = margins_for(cands)
     top = max(c.own for c in cands)
+    gate = max(top - m.others, m.row_floor)
     placed = [(c, _row_places(c)) for c in cands]
     for c, found in placed:  # rows: the places the strong candidates are about
-        if c.own < top - MARGIN:
+        if c.own < gate:
             continue
         unplaced += not found
         for place in found:
@@ -109,7 +112,7 @@ def compare(idx: OpenIndex, question: str, *, filters: Filters | None = None,
             rows[key].score = max(rows[key].score, c.own)
     for key, row in rows.items():
         row.citations = _row_quotes([c for c, found in placed if c.hit.doc_id == key[1]
-                                     and key[0] in {p.name for p in found}], top - MARGIN)
+                                     and key[0] in {p.name for p in found}], gate)
     asked = set(places.question_places(question))
     if asked:  # "... i Silkeborg?": only rows for the places the question names
         rows = {k: r for k, r in rows.items() if {r.place, r.kommune} & asked}

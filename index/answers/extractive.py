@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vidensbank.index.answers import places, refusal
-from vidensbank.index.answers.quotes import Candidate, candidates
-from vidensbank.index.answers.selection import MARGIN, OTHERS_MARGIN, join_neighbours, select
+from vidensbank.index.answers.quotes import Candidate, candidates, read
+from vidensbank.index.answers.selection import join_neighbours, margins_for, select
 from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.retrieval.citations import Citation, as_dicts, make_citation
 from vidensbank.index.retrieval.search import Hit, normalize_query, search
@@ -107,11 +107,12 @@ def answer(idx: OpenIndex, question: str, *, top_k: int | None = None,
                   filters=filters)
     asked = question  # the answer names the question as typed; the work reads what search read
     question = normalize_query(question)
-    cands = candidates(idx, question, hits)
+    cands = read(idx.reader, question, candidates(idx, question, hits))
     if hits and refusal.refuse(cands, question=question, hits=hits):
         return Answer(asked, REFUSAL, [], hits, refused=True)
     others = bool(ASKS_FOR_OTHERS.search(question))
-    chosen = select(cands, margin=OTHERS_MARGIN if others else MARGIN,
-                    min_docs=OTHERS_MIN_DOCS if others else 1)
+    m = margins_for(cands)
+    chosen = select(cands, margin=m.others if others else m.one,
+                    min_docs=OTHERS_MIN_DOCS if others else 1, floor=m.floor)
     chosen = join_neighbours(chosen, cands)
     return compose(asked, chosen, hits)

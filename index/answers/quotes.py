@@ -6,6 +6,8 @@ scored by
 - words: the question's stemmed BM25 terms it contains, weighted by their rarity among the hits,
 - the passage's retrieval rank, and whether the window that matched lies over it.
 An interview question ("?") is never quoted; its match passes on to the reply after it.
+With a reader configured (index.reranking), it reads the question with each of the best
+READ_DEPTH candidates in one pass, and its score orders them instead (`read`).
 Candidate vectors are embedded at ingest and kept beside the index (index.stores.unit_store),
 keyed by model, document version and span; a unit found nowhere (an index built before, another
 model after a reindex) is embedded on first use and kept. A process also holds recent ones in
@@ -14,10 +16,12 @@ memory.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from vidensbank.index.open_index import OpenIndex, sparse_document, sparse_query
@@ -26,8 +30,9 @@ from vidensbank.index.stores.unit_store import UnitKey
 from vidensbank.index.text.quote_units import units
 
 # Fusion weights, chosen on the tune half of evals/questions_paraphrase.jsonl and on
-# evals/questions.jsonl (evals/tune_answers.py): meaning counts most (cosines lie within about 0.1
-# of each other); words and the passage's rank break ties. The matched window adds nothing there.
+# evals/questions.jsonl (evals/tuning/tune_answers.py): meaning counts most (cosines lie within
+# about 0.1 of each other); words and the passage's rank break ties. The matched window adds nothing
+# there.
 W_DENSE = 1.0
 W_LEXICAL = 0.1
 W_RANK = 0.04
@@ -35,6 +40,8 @@ W_WINDOW = 0.0
 FRAMING_WORDS = "andre andres"  # who a question asks about, not what (term_weights)
 CARRY = 0.5  # share of an interview question's match its reply inherits
 CACHE_SIZE = 50_000  # candidate vectors (1.5 KB each)
+READ_DEPTH = 12  # candidates the reader reads, the best by meaning and words first
+W_READER = 0.05  # the reader's score beside meaning and words (tuned: evals/tuning/tune_reader)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class Candidate:
     # without the passage's rank: how documents compare with each other
     # (index.answers.selection.select).
     own: float = 0.0
+    reader: float | None = None  # the reader's score, where it read this candidate
 
     @property
     def text(self) -> str:
@@ -134,3 +142,20 @@ def candidates(idx: OpenIndex, question: str, hits: list[Hit]) -> list[Candidate
                      + W_WINDOW * in_window)
             out.append(Candidate(score, hit, a, b, dense, lexical, own))
     return sorted(out, key=lambda c: -c.score)
+
+
+def read(reader: Any, question: str, cands: list[Candidate]) -> list[Candidate]:
+    """The best READ_DEPTH candidates with the reader's score added to their score and their own
+    evidence (W_READER each), the rest after them, below every one read. Without a reader,
+    `cands` as they are."""
+    if reader is None or not cands:
+        return cands
+    head = cands[:READ_DEPTH]
+    scores = reader.rerank(question, [c.text for c in head])
+    read_ = [dataclasses.replace(c, score=c.score + W_READER * float(r),
+                                 own=c.own + W_READER * float(r), reader=float(r))
+             for c, r in zip(head, scores, strict=True)]
+    drop = W_READER * (float(scores.min()) - 1.0)  # what the unread lose: more than any read
+    rest = [dataclasses.replace(c, score=c.score + drop, own=c.own + drop)
+            for c in cands[READ_DEPTH:]]
+    return sorted(read_, key=lambda c: -c.score) + rest

@@ -4,12 +4,16 @@ Three signs, each enough on its own:
 - weak evidence: the best quote candidate's meaning similarity to the question (e5 cosine) and
   the share of the question's term weight it contains, fused as `evidence`, lie under a threshold
   chosen on the tune halves of evals/offtopic_questions.jsonl and the answerable sets
-  (evals/tune_answers.py); the test halves judge it;
+  (evals/tuning/tune_answers.py); the test halves judge it;
 - no shared word: none of the question's content terms (BM25 stems) occurs in any candidate;
 - another place: the question names a kommune or boligområde (the gazetteer ingest uses) that
   no retrieved document lists among its places and the best quote does not name either.
   "Hvilke helhedsplaner findes der i Esbjerg?" over a library without Esbjerg finds passages
   about helhedsplaner elsewhere; they do not answer it.
+With a reader (index.reranking), the evidence of the candidates it read, its score added
+(W_READER), takes the place of the first two: it reads the question and the sentence together,
+across languages too, so an English question about a Danish passage shares no word with it and
+is still answered.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from vidensbank.index.answers.quotes import Candidate, evidence_of
 from vidensbank.index.retrieval.search import Hit
 from vidensbank.ingest import schema
 
-THRESHOLD = 0.855  # just under the weakest answerable tune question (evals/tune_answers.py)
+THRESHOLD = 0.855  # just under the weakest answerable tune question (evals/tuning/tune_answers.py)
+# Chosen with evals/tuning/tune_reader.py on the tune halves, like THRESHOLD.
+W_READER = 0.05
+READER_THRESHOLD = 0.855
 REFUSAL = ("Vidensbanken har ikke noget svar på det spørgsmål: ingen af kilderne handler om det. "
            "Prøv at spørge med andre ord, eller søg i materialet.")
 
@@ -45,9 +52,23 @@ def unknown_places(question: str, cands: Sequence[Candidate], hits: Sequence[Hit
     return [name for name in asked if name not in listed and not places.named(quote, [name])]
 
 
+def read_evidence(cands: Sequence[Candidate], weight: float = W_READER) -> float | None:
+    """The best evidence of the candidates the reader read, its score added (None where no
+    reader read them)."""
+    read = [evidence_of(c.dense, c.lexical) + weight * c.reader for c in cands
+            if c.reader is not None]
+    return max(read) if read else None
+
+
 def refuse(cands: Sequence[Candidate], threshold: float = THRESHOLD, *,
-           question: str | None = None, hits: Sequence[Hit] = ()) -> bool:
+           question: str | None = None, hits: Sequence[Hit] = (),
+           reader_threshold: float = READER_THRESHOLD) -> bool:
     """Whether to refuse; the word and place signs need the `question` (and its `hits`)."""
+    best_read = read_evidence(cands)
+    if best_read is not None:
+        if best_read < reader_threshold:
+            return True
+        return question is not None and bool(unknown_places(question, cands, hits))
     if evidence(cands) < threshold:
         return True
     if question is None:

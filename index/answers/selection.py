@@ -26,8 +26,29 @@ OTHERS_MARGIN = 0.04
 JOINED_MAX_CHARS = 600
 
 
+@dataclasses.dataclass(frozen=True)
+class Margins:
+    """How close in own evidence another document must come to be heard, on one scale: e5's
+    fused evidence, or the reader's score where a reader read the candidates."""
+
+    one: float  # a question about one thing
+    others: float  # a question about other places; compare draws its rows with it
+    floor: float  # min_docs hears documents at or above this
+    row_floor: float = float("-inf")  # compare draws no row under this, however close
+
+
+E5_MARGINS = Margins(MARGIN, OTHERS_MARGIN, refusal.THRESHOLD)
+# The reader's scores are logits: a document within READER_OTHERS of the best is heard, and one
+# at or above the refusal line counts towards min_docs.
+READER_MARGINS = Margins(0.0, 2.0, refusal.READER_THRESHOLD, refusal.READER_THRESHOLD)
+
+
+def margins_for(cands: list[Candidate]) -> Margins:
+    return READER_MARGINS if cands and cands[0].reader is not None else E5_MARGINS
+
+
 def select(cands: list[Candidate], limit: int = MAX_CITATIONS, margin: float = MARGIN,
-           min_docs: int = 1) -> list[Candidate]:
+           min_docs: int = 1, floor: float = refusal.THRESHOLD) -> list[Candidate]:
     """The best quote, then the best of each other document whose own evidence lies within
     `margin` of the strongest, then the next best: other places are heard where they answer
     nearly as well. Documents are compared by their units' own evidence, not by the score: the
@@ -44,7 +65,7 @@ def select(cands: list[Candidate], limit: int = MAX_CITATIONS, margin: float = M
     for doc_id in sorted(best_of, key=lambda d: -best_of[d]):
         if len(strong) >= min_docs:
             break
-        if best_of[doc_id] >= refusal.THRESHOLD:
+        if best_of[doc_id] >= floor:
             strong.add(doc_id)
     firsts: dict[str, Candidate] = {}
     for c in cands:

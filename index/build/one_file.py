@@ -11,17 +11,25 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from llama_index.core.schema import Document, TextNode
-from vidensbank.index.config import Config
-from vidensbank.index.text.chunking import chunk_document
-from vidensbank.index.build.identity import EMBEDS, LINKED, NEW, UPDATED, Decision, Registry, source_key
-from vidensbank.index.open_index import OpenIndex
+from vidensbank.index.build.identity import (
+    EMBEDS,
+    LINKED,
+    NEW,
+    UPDATED,
+    Decision,
+    Registry,
+    source_key,
+)
 from vidensbank.index.build.points import to_points
 from vidensbank.index.build.resume import embed_and_write
+from vidensbank.index.config import Config
+from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.index.text.chunking import chunk_document
 from vidensbank.ingest import schema
 from vidensbank.ingest.document import read_document
 from vidensbank.ingest.fetch import is_url

@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from llama_index.core.schema import Document
-from vidensbank.index.config import Config
-from vidensbank.index.embedders import load_embedder
 from vidensbank.index.build.identity import EMBEDS, Decision, Registry, set_id, source_key
 from vidensbank.index.build.one_file import (
     FileProgress,
@@ -34,10 +32,11 @@ from vidensbank.index.build.one_file import (
     read_source,
     write_record,
 )
+from vidensbank.index.config import Config
+from vidensbank.index.embedders import load_embedder
 from vidensbank.index.open_index import OpenIndex, bm25_model
 from vidensbank.index.stores.base import ChunkPoint
 from vidensbank.ingest import schema
-
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from vidensbank.index.build.parallel import ingest_parallel
 from vidensbank.index.build.identity import Registry
 from vidensbank.index.build.one_file import FileProgressFn, IngestReport, expand_paths, ingest_file
+from vidensbank.index.build.parallel import ingest_parallel
 from vidensbank.index.open_index import OpenIndex, write_lock
 from vidensbank.ingest.fetch import is_url
 

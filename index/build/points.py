@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 from llama_index.core.schema import Document, TextNode
-from vidensbank.index.text.chunking import chunk_id, window_spans
 from vidensbank.index.open_index import OpenIndex, sparse_document
-from vidensbank.index.text.quote_units import units
 from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.index.text.chunking import chunk_id, window_spans
+from vidensbank.index.text.quote_units import units
 from vidensbank.ingest import schema
 from vidensbank.ingest.layout import chunk_layout, location
 

@@ -2,9 +2,9 @@
 
 Reindexing parses nothing: each chunk's text, offsets and payload come from the old index and
 its document from the copied document store. Windows are cut and labelled, and quote units found,
-by the very functions ingest uses (index.build.points, index.text.quote_units), so a rebuilt index holds
-what a fresh ingest with today's recipe would. A chunk whose document is missing or no longer
-matches keeps its stored windows and is only embedded again.
+by the very functions ingest uses (index.build.points, index.text.quote_units), so a rebuilt
+index holds what a fresh ingest with today's recipe would. A chunk whose document is missing
+or no longer matches keeps its stored windows and is only embedded again.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from vidensbank.index.text.chunking import window_spans
-from vidensbank.index.open_index import bm25_model, sparse_document, unit_rows
 from vidensbank.index.build.points import embed_with_units, passage_text, point_id
-from vidensbank.index.text.quote_units import units
 from vidensbank.index.build.resume import WRITE_EVERY
+from vidensbank.index.open_index import bm25_model, sparse_document, unit_rows
 from vidensbank.index.stores.base import ChunkPoint, Store
 from vidensbank.index.stores.docstore import DocStore
 from vidensbank.index.stores.unit_store import UnitStore
+from vidensbank.index.text.chunking import window_spans
+from vidensbank.index.text.quote_units import units
 from vidensbank.ingest.layout import location
 
 
@@ -82,9 +82,9 @@ def rebuild_points(old: Store, new: Store, docs: DocStore, unit_store: UnitStore
     """Every chunk of `old` into `new` and its units into `unit_store`; returns windows written.
     `on_batch(done)` after each batch.
 
-    Embedded as ingest embeds (index.build.resume): a document's chunks WRITE_EVERY at a time, windows
-    and units in one call. The int8 passage graph quantises activations per batch, so the same
-    batches give the same vectors a fresh ingest gives."""
+    Embedded as ingest embeds (index.build.resume): a document's chunks WRITE_EVERY at a time,
+    windows and units in one call. The int8 passage graph quantises activations per batch, so
+    the same batches give the same vectors a fresh ingest gives."""
     bm25 = bm25_model()
     total = old.count()
     doc_ids = [str(v) for v, _ in old.facet("doc_id", limit=max(total, 1))]

@@ -3,10 +3,10 @@ the chunk texts it stores.
 
 Nothing is parsed again: documents are copied as they are and every chunk keeps its text,
 offsets and payload; its windows are cut and embedded, and its quote units found and embedded,
-as a fresh ingest would (index.build.reembed, index.recipe), so units.sqlite holds rows of this recipe
-and model only. With the window size unchanged the windows and their ids stay the same. The new
-index is written to a folder beside the old one, which stays usable meanwhile; then the two
-folders are exchanged in one step and the old one is removed.
+as a fresh ingest would (index.build.reembed, index.recipe), so units.sqlite holds rows of this
+recipe and model only. With the window size unchanged the windows and their ids stay the same.
+The new index is written to a folder beside the old one, which stays usable meanwhile; then the
+two folders are exchanged in one step and the old one is removed.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vidensbank.index.build.reembed import rebuild_points
 from vidensbank.index.config import Config
 from vidensbank.index.embedders import identity_of, load_embedder
-from vidensbank.index.open_index import write_lock
 from vidensbank.index.manifest import MANIFEST, read_manifest, write_manifest
+from vidensbank.index.open_index import write_lock
 from vidensbank.index.recipe import make_recipe, passage_path_of
-from vidensbank.index.build.reembed import rebuild_points
 from vidensbank.index.stores import shard_snapshot as snap
 from vidensbank.index.stores.docstore import DocStore
 from vidensbank.index.stores.edge import EdgeStore

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 
 from llama_index.core.schema import Document, TextNode
-from vidensbank.index.text.chunking import chunk_id, window_spans
-from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.build.points import to_points
+from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.stores.base import ChunkPoint
+from vidensbank.index.text.chunking import chunk_id, window_spans
 
 WRITE_EVERY = 16  # chunks (about 20,000 characters) embedded between two writes
 

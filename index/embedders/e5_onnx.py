@@ -87,6 +87,8 @@ def _linear(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int,
     from onnx import helper, numpy_helper
 
     kind = name.rsplit(".", 1)[1]
+    if model.tensors[f"{name}.w"].dtype == np.float32:  # fine-tuned (index.reranking.reader)
+        return _linear_float(g, model, x, name, cols, rows)
     if kind in g.get("int8", ()) and (kind != "fo" or activation_max is not None):
         return _linear_int8(g, model, x, name, cols, rows, activation_max)
     packed, scales = repack_q4(model.tensors[f"{name}.w"], cols)
@@ -95,6 +97,21 @@ def _linear(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int,
     g["nodes"].append(helper.make_node(
         "MatMulNBits", [x, f"{name}.q", f"{name}.s"], [f"{name}.mm"], domain="com.microsoft",
         K=cols, N=rows, bits=4, block_size=32, accuracy_level=INT8_ACTIVATIONS))
+    g["nodes"].append(helper.make_node("Add", [f"{name}.mm", f"{name}.b"], [f"{name}.y"]))
+    return f"{name}.y"
+
+
+def _linear_float(g: dict[str, list[Any]], model: Model, x: str, name: str, cols: int,
+                  rows: int) -> str:
+    """Float32 weights [rows, cols] as they are: the reader's fine-tuned layers, whose int8
+    smoothing maxima were measured on the base weights and would not fit them."""
+    from onnx import helper, numpy_helper
+
+    w = np.asarray(model.tensors[f"{name}.w"], dtype=np.float32).reshape(rows, cols).T
+    for suffix, value in (("wf", np.ascontiguousarray(w)),
+                          ("b", np.asarray(model.tensors[f"{name}.b"], dtype=np.float32))):
+        g["init"].append(numpy_helper.from_array(value, f"{name}.{suffix}"))
+    g["nodes"].append(helper.make_node("MatMul", [x, f"{name}.wf"], [f"{name}.mm"]))
     g["nodes"].append(helper.make_node("Add", [f"{name}.mm", f"{name}.b"], [f"{name}.y"]))
     return f"{name}.y"
 

@@ -10,6 +10,8 @@ whose document is not in the index are listed as not indexed and left out of eve
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,10 +156,13 @@ def evaluate(idx: OpenIndex, questions: list[Question], modes: Sequence[str] = M
     spans = {q: _find(doc.text, q.answer) for q in questions if (doc := docs[q.doc_id])}
     usable = [q for q, span in spans.items() if span is not None]
     judged: list[tuple[Question, Outcome]] = []
+    ask_ms: list[float] = []  # what one answer costs, the reader's reading included
     for i, q in enumerate(usable):
         span = spans[q]
         assert span is not None
+        started = time.perf_counter()
         result = answer(idx, q.question)
+        ask_ms.append(1000 * (time.perf_counter() - started))
         answers[q.id] = result
         judged.append((q, judge(idx, q, span, modes, result)))
         if on_progress:
@@ -177,7 +182,8 @@ def evaluate(idx: OpenIndex, questions: list[Question], modes: Sequence[str] = M
     offtopic = load_offtopic(OFFTOPIC_QUESTIONS) if offtopic is None else offtopic
     refusal = refusal_figures([(o, answer(idx, o.question)) for o in offtopic],
                               [(q.split, answers[q.id]) for q, _ in judged])
-    return {**part(None), "sets": sets, "refusal": refusal}
+    return {**part(None), "sets": sets, "refusal": refusal,
+            "ask_ms_p50": round(statistics.median(ask_ms), 1) if ask_ms else None}
 
 
 AUDIT_FIELDS = ("question", "n", "quote", "source", "page", "exact", "doc_id", "start_char",

@@ -12,6 +12,10 @@ from vidensbank.index.stores.base import Filters, ScoredChunk
 from vidensbank.ingest import schema
 
 WINDOWS_PER_HIT = 6
+# With a reader (index.reranking), the best fused chunks are read with the question and reordered
+# by its score of their matched window, the fused rank breaking near-ties (tuned like the quotes).
+RERANK_DEPTH = 20
+W_RERANK_RANK = 0.1
 RANK_KEYS = ("doc_id", "chunk_id", "record_hash")
 MAX_QUERY_CHARS = 2000  # longer input is cut: e5 reads 512 tokens at most anyway
 
@@ -74,6 +78,8 @@ def search(idx: OpenIndex, query: str, *, top_k: int | None = None, mode: str | 
     if not query:
         return []
     k = top_k or idx.config.top_k
+    reader = idx.reader
+    wanted = max(k, RERANK_DEPTH) if reader is not None else k
     mode = mode or idx.config.mode
     dense = idx.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
     words = bm25_query(query) if mode == "hybrid" else query
@@ -81,7 +87,7 @@ def search(idx: OpenIndex, query: str, *, top_k: int | None = None, mode: str | 
     # Points are windows: fetch several per wanted chunk, keep each chunk's best window. Ranking
     # reads three payload fields; the chunk text and layout are fetched for the hits kept alone.
     dense_arm, sparse_arm = idx.store.query_arms(dense=dense, sparse=sparse,
-                                                limit=k * WINDOWS_PER_HIT, filters=filters,
+                                                limit=wanted * WINDOWS_PER_HIT, filters=filters,
                                                 keys=RANK_KEYS)
     # Hybrid: each arm alone, fused here with the dense arm weighted (fusion.py).
     windows = fuse(dense_arm, sparse_arm) if mode == "hybrid" else dense_arm or sparse_arm
@@ -91,7 +97,16 @@ def search(idx: OpenIndex, query: str, *, top_k: int | None = None, mode: str | 
         # Hits of a half-written document (record not yet, or no longer, matching) are dropped.
         if present.get(w.payload["doc_id"]) == w.payload.get("record_hash"):
             best.setdefault(w.payload.get("chunk_id") or w.id, w)
-    kept = list(best.values())[:k]
+    kept = list(best.values())[:wanted]
     whole = idx.store.payloads([w.id for w in kept])  # a point rewritten meanwhile is gone
-    return [_to_hit(i + 1, replace(w, payload=whole[w.id]))
+    hits = [_to_hit(i + 1, replace(w, payload=whole[w.id]))
             for i, w in enumerate(w for w in kept if w.id in whole)]
+    return rerank(reader, query, hits)[:k] if reader is not None else hits
+
+
+def rerank(reader: Any, query: str, hits: list[Hit]) -> list[Hit]:
+    """Hits ordered by the reader's score of their matched windows, ranks and scores anew."""
+    scores = reader.rerank(query, [h.span(h.window_start, h.window_end) for h in hits])
+    fused = [float(s) + W_RERANK_RANK / h.rank for s, h in zip(scores, hits, strict=True)]
+    order = sorted(range(len(hits)), key=lambda i: -fused[i])
+    return [replace(hits[i], rank=r, score=round(fused[i], 6)) for r, i in enumerate(order, 1)]
