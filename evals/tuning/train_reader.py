@@ -25,8 +25,14 @@ from pathlib import Path
 
 import numpy as np
 from vidensbank.index.embedders.e5_model import Model, dequantize, load
-from vidensbank.index.embedders.e5_onnx import INT8_LINEARS, Window, batches, encoder_feed
-from vidensbank.index.reranking.reader import WEIGHTS, base_path, make_sessions, pair_ids
+from vidensbank.index.embedders.e5_onnx import (
+    INT8_LINEARS,
+    Window,
+    batches,
+    encoder_feed,
+    make_sessions,
+)
+from vidensbank.index.reranking.reader import WEIGHTS, base_path, pair_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "evals" / "out" / "reader_pairs.jsonl"

@@ -24,12 +24,12 @@ from vidensbank.index.config import READER
 from vidensbank.index.embedders.e5_model import Model, Tokenizer, load
 from vidensbank.index.embedders.e5_onnx import (
     INT8_LINEARS,
-    UNFUSED,
     Window,
     _run_all,
     batches,
     build_graph,
     encoder_threads,
+    make_sessions,
 )
 
 from vidensbank.errors import ConfigError
@@ -58,20 +58,6 @@ def with_tuned_layers(base: Model, tuned: dict[str, np.ndarray], depth: int) -> 
     for name, value in tuned.items():
         tensors[name] = np.asarray(value, dtype=np.float32)
     return dataclasses.replace(base, tensors=tensors, layers=depth)
-
-
-def make_sessions(graph: bytes, count: int) -> tuple[Any, ...]:
-    """One-thread sessions that run batches side by side, as the embedder's (e5_onnx.sessions)."""
-    import onnxruntime as ort
-
-    out = []
-    for _ in range(count):
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        out.append(ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"],
-                                        disabled_optimizers=UNFUSED))
-    return tuple(out)
 
 
 @dataclasses.dataclass(eq=False)
