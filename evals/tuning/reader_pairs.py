@@ -7,7 +7,10 @@ and the text that answers it are taken where the text itself pairs them:
 - an interview question ("Hvordan kobler I til kernedriften?") and the reply after it;
 - a heading and the paragraph under it; a document's title and its lead;
 - a sentence and the rest of its paragraph (the inverse cloze task), a few per document, for the
-  law chapters and pages that have no questions or headings.
+  law chapters and pages that have no questions or headings;
+- questions written for training over the distractor documents (reader_questions.jsonl beside
+  this file: a question, the document, the sentence that answers it), whose neighbours in the
+  same paragraph are negatives too: the sentence beside the answer does not answer.
 Negatives are what our own hybrid search returns for the query that is not the answer: units and
 windows of other paragraphs and other documents, the neighbours e5 cannot tell from the answer.
 No question set of evals/ is used, and no pair whose query or answer overlaps a gold answer of any
@@ -33,8 +36,10 @@ from vidensbank.index.api import Library
 from vidensbank.index.config import load_config
 from vidensbank.index.retrieval.search import Hit
 from vidensbank.index.text.quote_units import units
+from vidensbank.ingest.readers import doc_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITTEN = Path(__file__).with_name("reader_questions.jsonl")
 SOURCES = [ROOT / "corpus", ROOT / "evals" / "distractors"]
 NEGATIVES = 7  # per group: the positive and seven others
 WINDOW_CHARS = 300  # a window as search embeds it (Config.window_size)
@@ -48,12 +53,13 @@ NOT_HEADING = re.compile(r"^(Kapitel|Stk\.|https?:)", re.IGNORECASE)
 @dataclass(frozen=True)
 class Pair:
     query: str
-    kind: str  # interview, heading, title, ict
+    kind: str  # interview, heading, title, ict, written
     doc_id: str
     start: int  # the answering paragraph's span in the document text
     end: int
     text: str  # the document's text
     focus: int = -1  # ict: where the query sentence stood; the positive is read next to it
+    paragraph: tuple[int, int] | None = None  # written: the paragraph that holds the answer
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -98,10 +104,30 @@ def paragraph_units(pair: Pair) -> list[tuple[int, str]]:
     return [(a, u) for a, u in found if u]
 
 
+def written_pairs(views: dict[str, str], text_of: dict[str, str]) -> Iterator[Pair]:
+    """The questions written for training, on the documents they name (by file stem)."""
+    if not WRITTEN.exists():
+        return
+    for line in WRITTEN.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        doc_id = views.get(doc_id_for(Path(row["doc"])))
+        text = text_of.get(doc_id or "", "")
+        a = text.find(row["answer"])
+        if not doc_id or a < 0:
+            continue
+        b = a + len(row["answer"])
+        para = next(((x, y) for x, y in paragraphs(text) if x <= a and b <= y), (a, b))
+        yield Pair(row["question"], "written", doc_id, a, b, text, paragraph=para)
+
+
 def answer_unit(pair: Pair) -> str:
     """The positive at sentence grain: the paragraph's first unit, or for ict the sentence next
     to the blanked query (after it, else before it). Not always a paragraph's first sentence:
     the reader must not learn that openings answer."""
+    if pair.paragraph:
+        return pair.text[pair.start:pair.end]
     found = paragraph_units(pair)
     if pair.focus < 0:
         return found[0][1] if found else ""
@@ -113,6 +139,8 @@ def answer_unit(pair: Pair) -> str:
 def answer_window(pair: Pair) -> str:
     """Whole sentences of the answering paragraph up to a window's length, as search packs its
     windows: from the paragraph's start, or for ict from the sentence before the blank."""
+    if pair.paragraph:  # the answer's paragraph, from the sentence before the answer
+        pair = Pair(pair.query, pair.kind, pair.doc_id, *pair.paragraph, pair.text, pair.start)
     found = paragraph_units(pair)
     first = 0
     if pair.focus >= 0:
@@ -170,7 +198,11 @@ def build(lib: Library, out: Path, seed: int = SEED) -> dict[str, int]:
     with out.open("w", encoding="utf-8") as fh:
         for view in views:
             doc = lib.show(view.doc_id)
-            for pair in mine(doc.doc_id, doc.title, doc.text, rng, shared):
+            pairs = list(mine(doc.doc_id, doc.title, doc.text, rng, shared))
+            if view is views[-1]:
+                texts = {v.doc_id: lib.show(v.doc_id).text for v in views}
+                pairs += written_pairs({v.doc_id: v.doc_id for v in views}, texts)
+            for pair in pairs:
                 unit, window = answer_unit(pair), answer_window(pair)
                 if not unit or touches_gold([pair.query, pair.text[pair.start:pair.end]], gold):
                     counts["dropped (gold)"] = counts.get("dropped (gold)", 0) + 1

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from vidensbank.index.build.reembed import rebuild_points
-from vidensbank.index.config import Config
+from vidensbank.index.config import NO_RERANKER, Config
 from vidensbank.index.embedders import identity_of, load_embedder
 from vidensbank.index.manifest import MANIFEST, read_manifest, write_manifest
 from vidensbank.index.open_index import write_lock
-from vidensbank.index.recipe import make_recipe, passage_path_of
+from vidensbank.index.recipe import RERANKER, make_recipe, passage_path_of
 from vidensbank.index.stores import shard_snapshot as snap
 from vidensbank.index.stores.docstore import DocStore
 from vidensbank.index.stores.edge import EdgeStore
@@ -91,7 +91,7 @@ def _copy_extras(source: Path, target: Path) -> None:
 
 
 def rebuild(source: Path, target: Path, model: str | None = None, *, device: str = "cpu",
-            window_size: int | None = None,
+            window_size: int | None = None, reranker: str = NO_RERANKER,
             on_progress: Progress | None = None) -> ReindexReport:
     """Write a complete index at `target` (which must not exist) from the one at `source`.
 
@@ -132,7 +132,7 @@ def rebuild(source: Path, target: Path, model: str | None = None, *, device: str
         for store in (docs, units):
             if store is not None:
                 store.close()
-    recipe = make_recipe(passage_path_of(embedder), window_size)
+    recipe = {**make_recipe(passage_path_of(embedder), window_size), RERANKER: reranker}
     write_manifest(target, {**manifest, "model": identity.as_dict(), "recipe": recipe,
                             "reindexed_from": manifest["model"]})
     return ReindexReport(manifest["model"], identity.as_dict(), documents, done,
@@ -176,7 +176,8 @@ def reindex(config: Config, model: str | None = None, *,
         shutil.rmtree(staging, ignore_errors=True)  # left over from an interrupted run
         try:
             report = rebuild(index_dir, staging, model, device=config.device,
-                             window_size=config.window_size, on_progress=on_progress)
+                             window_size=config.window_size, reranker=config.reranker,
+                             on_progress=on_progress)
             # Readers copy the shard under a shared lock: none may be mid-copy at the swap.
             with snap.flocked(index_dir / snap.LOCK_NAME, exclusive=True,
                               wait_s=snap.WRITE_WAIT_S) as held:

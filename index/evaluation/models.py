@@ -43,7 +43,7 @@ def index_for_model(config: Config, model: str, *, copy_other: bool = True,
             opened = dataclasses.replace(config, model=model)
         else:
             rebuild(config.index_dir, Path(tmp) / "index", model, device=config.device,
-                    on_progress=on_progress)
+                    reranker=config.reranker, on_progress=on_progress)
             opened = dataclasses.replace(config, model=model, index_dir=Path(tmp) / "index")
         idx = OpenIndex.open(opened)
         try:
