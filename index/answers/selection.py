@@ -38,8 +38,8 @@ class Margins:
 
 
 E5_MARGINS = Margins(MARGIN, OTHERS_MARGIN, refusal.THRESHOLD)
-# The reader's scores are logits: a document within READER_OTHERS of the best is heard, and one
-# at or above the refusal line counts towards min_docs.
+# With a reader, own evidence is e5's with the reader's score added (quotes.read); these margins
+# were set for its raw logits and are not tuned on the fused scale (the reader is off by default).
 READER_MARGINS = Margins(0.0, 2.0, refusal.READER_THRESHOLD, refusal.READER_THRESHOLD)
 
 
