@@ -6,6 +6,9 @@ Three signs, each enough on its own:
   chosen on the tune halves of evals/offtopic_questions.jsonl and the answerable sets
   (evals/tuning/tune_answers.py); the test halves judge it;
 - no shared word: none of the question's content terms (BM25 stems) occurs in any candidate;
+  a question in another language (index.text.language) shares no word with a Danish answer, so
+  for it this sign is not read, and the evidence has a threshold of its own, chosen on English
+  tune questions (evals/tuning/tune_language.py);
 - another place: the question names a kommune or boligområde (the gazetteer ingest uses) that
   no retrieved document lists among its places and the best quote does not name either.
   "Hvilke helhedsplaner findes der i Esbjerg?" over a library without Esbjerg finds passages
@@ -23,9 +26,11 @@ from collections.abc import Sequence
 from vidensbank.index.answers import places
 from vidensbank.index.answers.quotes import W_READER, Candidate, evidence_of
 from vidensbank.index.retrieval.search import Hit
+from vidensbank.index.text.language import is_foreign
 from vidensbank.ingest import schema
 
 THRESHOLD = 0.855  # just under the weakest answerable tune question (evals/tuning/tune_answers.py)
+FOREIGN_THRESHOLD = 0.8204  # the same for a question in another language (tune_language.py)
 READER_THRESHOLD = 0.855  # on the same scale, the reader's score added (quotes.W_READER)
 REFUSAL = ("Vidensbanken har ikke noget svar på det spørgsmål: ingen af kilderne handler om det. "
            "Prøv at spørge med andre ord, eller søg i materialet.")
@@ -60,15 +65,19 @@ def read_evidence(cands: Sequence[Candidate], weight: float = W_READER) -> float
 
 def refuse(cands: Sequence[Candidate], threshold: float = THRESHOLD, *,
            question: str | None = None, hits: Sequence[Hit] = (),
-           reader_threshold: float = READER_THRESHOLD) -> bool:
-    """Whether to refuse; the word and place signs need the `question` (and its `hits`)."""
+           reader_threshold: float = READER_THRESHOLD,
+           foreign_threshold: float = FOREIGN_THRESHOLD) -> bool:
+    """Whether to refuse; the word and place signs, and the threshold for a question in
+    another language, need the `question` (and its `hits`)."""
     best_read = read_evidence(cands)
     if best_read is not None:
         if best_read < reader_threshold:
             return True
         return question is not None and bool(unknown_places(question, cands, hits))
-    if evidence(cands) < threshold:
+    foreign = question is not None and is_foreign(question)
+    if evidence(cands) < (foreign_threshold if foreign else threshold):
         return True
     if question is None:
         return False
-    return max(c.lexical for c in cands) == 0 or bool(unknown_places(question, cands, hits))
+    no_shared_word = not foreign and max(c.lexical for c in cands) == 0
+    return no_shared_word or bool(unknown_places(question, cands, hits))

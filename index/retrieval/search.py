@@ -9,6 +9,7 @@ from vidensbank.index.open_index import OpenIndex, sparse_query
 from vidensbank.index.retrieval.citations import format_citation
 from vidensbank.index.retrieval.fusion import bm25_query, fuse
 from vidensbank.index.stores.base import Filters, ScoredChunk
+from vidensbank.index.text.language import is_foreign
 from vidensbank.ingest import schema
 
 WINDOWS_PER_HIT = 6
@@ -81,6 +82,10 @@ def search(idx: OpenIndex, query: str, *, top_k: int | None = None, mode: str | 
     reader = idx.reader
     wanted = max(k, RERANK_DEPTH) if reader is not None else k
     mode = mode or idx.config.mode
+    if mode == "hybrid" and is_foreign(query):
+        # A question in another language shares no stem with the Danish texts: BM25 would fuse
+        # noise into the ranking, while the multilingual embedding still reads it.
+        mode = "dense"
     dense = idx.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
     words = bm25_query(query) if mode == "hybrid" else query
     sparse = sparse_query(idx.bm25, words) if mode in ("hybrid", "bm25") else None
