@@ -8,13 +8,14 @@ and the text that answers it are taken where the text itself pairs them:
 - a heading and the paragraph under it; a document's title and its lead;
 - a sentence and the rest of its paragraph (the inverse cloze task), a few per document, for the
   law chapters and pages that have no questions or headings;
-- questions written for training over the distractor documents (reader_questions.jsonl beside
-  this file: a question, the document, the sentence that answers it), whose neighbours in the
-  same paragraph are negatives too: the sentence beside the answer does not answer.
+- questions written for training (reader_questions.jsonl beside this file: a question, the
+  document, the sentence that answers it) over the distractor documents and over the sentences
+  of corpus/ that no evaluation set answers with, whose neighbours in the same paragraph are
+  negatives too: the sentence beside the answer does not answer.
 Negatives are what our own hybrid search returns for the query that is not the answer: units and
 windows of other paragraphs and other documents, the neighbours e5 cannot tell from the answer.
-No question set of evals/ is used, and no pair whose query or answer overlaps a gold answer of any
-set: the evaluation judges text the reader never saw as a positive.
+No question set of evals/ is used, no pair whose query or answer overlaps a gold answer of any
+set, and no negative that does: the evaluation judges text the reader never saw.
 
 Each output line is one group: {"query", "kind", "doc_id", "texts": [positive, negatives...],
 "grain": "unit" | "window"}.
@@ -157,16 +158,21 @@ def overlaps(hit: Hit, pair: Pair, a: int, b: int) -> bool:
     return hit.doc_id == pair.doc_id and a < pair.end and pair.start < b
 
 
-def negatives(pair: Pair, hits: list[Hit], rng: random.Random) -> tuple[list[str], list[str]]:
-    """Units and windows of the hits that lie outside the answering paragraph."""
+def negatives(pair: Pair, hits: list[Hit], rng: random.Random, gold: list[str]
+              ) -> tuple[list[str], list[str]]:
+    """Units and windows of the hits that lie outside the answering paragraph, none of them
+    touching a gold answer (the evaluation's text is not trained on, not even as a negative)."""
     unit_negs, window_negs = [], []
     for hit in hits:
-        if not overlaps(hit, pair, hit.window_start, hit.window_end):
-            window_negs.append(" ".join(hit.span(hit.window_start, hit.window_end).split()))
+        window = " ".join(hit.span(hit.window_start, hit.window_end).split())
+        if not overlaps(hit, pair, hit.window_start, hit.window_end) \
+                and not touches_gold([window], gold):
+            window_negs.append(window)
         for x, y, asked in units(hit.text):
             a, b = hit.start_char + x, hit.start_char + y
-            if not asked and not overlaps(hit, pair, a, b):
-                unit_negs.append(hit.text[x:y].strip())
+            unit = hit.text[x:y].strip()
+            if not asked and not overlaps(hit, pair, a, b) and not touches_gold([unit], gold):
+                unit_negs.append(unit)
     unit_negs = list(dict.fromkeys(u for u in unit_negs if len(u) >= 30))
     # The nearest units first (those of the best hits), then a few drawn from the rest.
     unit_negs = unit_negs[:4] + rng.sample(unit_negs[4:], min(3, len(unit_negs[4:])))
@@ -208,10 +214,10 @@ def build(lib: Library, out: Path, seed: int = SEED) -> dict[str, int]:
                     counts["dropped (gold)"] = counts.get("dropped (gold)", 0) + 1
                     continue
                 hits = lib.search(pair.query, top_k=10)
-                unit_negs, window_negs = negatives(pair, hits, rng)
+                unit_negs, window_negs = negatives(pair, hits, rng, gold)
                 for grain, pos, negs in (("unit", unit, unit_negs),
                                          ("window", window, window_negs)):
-                    if len(negs) >= 3:
+                    if len(negs) >= 3 and not touches_gold([pos], gold):
                         fh.write(json.dumps({"query": pair.query, "kind": pair.kind,
                                              "doc_id": pair.doc_id, "grain": grain,
                                              "texts": [pos, *negs]}, ensure_ascii=False) + "\n")
