@@ -41,11 +41,15 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(path.read_text(encoding="utf-8").split())
 
 
+@cache
+def danish_words() -> frozenset[str]:
+    return frozenset().union(*(stopwords(language) for language in DANISH_LISTS))
+
+
 def language_of(question: str) -> str:
     """The language whose stopwords cover most of the question's words; Danish on a tie."""
     words = [w.lower() for w in _WORD.findall(question)]
-    danish = stopwords(DANISH_LISTS[0]) | stopwords(DANISH_LISTS[1])
-    best, count = DANISH, sum(w in danish for w in words)
+    best, count = DANISH, sum(w in danish_words() for w in words)
     for language in OTHERS:
         n = sum(w in stopwords(language) for w in words)
         if n > count:
