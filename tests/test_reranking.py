@@ -185,3 +185,21 @@ def test_an_unknown_cross_encoder_is_a_danish_error() -> None:
     pytest.importorskip("sentence_transformers")
     with pytest.raises(ConfigError, match="kunne ikke indlæses"):
         base.load("ingen-saadan/model-findes")
+
+
+def test_window_negatives_are_cut_to_a_positive_windows_length() -> None:
+    """A matched window can be a whole chunk; the miner cuts it to whole sentences of at most a
+    window's length, from a sentence drawn at random, so length cannot tell answers apart."""
+    import random
+
+    from evals.tuning.reader_pairs import WINDOW_CHARS, window_piece
+
+    sentences = [f"Sætning nummer {i} handler om beboerne i afdeling {i}." for i in range(40)]
+    chunk = " ".join(sentences)
+    rng = random.Random(3)
+    pieces = [window_piece(chunk, rng) for _ in range(30)]
+    assert all(len(p) <= WINDOW_CHARS for p in pieces)
+    assert all(p.endswith(".") and p[0].isupper() for p in pieces)  # whole sentences
+    assert all(p in chunk for p in pieces)
+    assert len({p.split()[2] for p in pieces}) > 5  # not always the chunk's opening
+    assert window_piece(sentences[0], rng) == sentences[0]

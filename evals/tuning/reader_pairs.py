@@ -37,6 +37,7 @@ from vidensbank.index.api import Library
 from vidensbank.index.config import load_config
 from vidensbank.index.retrieval.search import Hit
 from vidensbank.index.text.quote_units import units
+from vidensbank.index.text.sentences import sentence_spans
 from vidensbank.ingest.readers import doc_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,14 +159,28 @@ def overlaps(hit: Hit, pair: Pair, a: int, b: int) -> bool:
     return hit.doc_id == pair.doc_id and a < pair.end and pair.start < b
 
 
+def window_piece(text: str, rng: random.Random) -> str:
+    """Whole sentences of a hit's window up to WINDOW_CHARS, from a sentence drawn at random: a
+    matched window can be a whole chunk, and negatives longer than every positive taught the
+    reader that length means "does not answer" (evals/LOG.md)."""
+    spans = sentence_spans(text) or [(0, len(text))]
+    first = rng.randrange(len(spans))
+    a, b = spans[first]
+    for _, y in spans[first + 1:]:
+        if y - a > WINDOW_CHARS:
+            break
+        b = y
+    return " ".join(text[a:b].split())
+
+
 def negatives(pair: Pair, hits: list[Hit], rng: random.Random, gold: list[str]
               ) -> tuple[list[str], list[str]]:
     """Units and windows of the hits that lie outside the answering paragraph, none of them
     touching a gold answer (the evaluation's text is not trained on, not even as a negative)."""
     unit_negs, window_negs = [], []
     for hit in hits:
-        window = " ".join(hit.span(hit.window_start, hit.window_end).split())
-        if not overlaps(hit, pair, hit.window_start, hit.window_end) \
+        window = window_piece(hit.span(hit.window_start, hit.window_end), rng)
+        if len(window) >= 30 and not overlaps(hit, pair, hit.window_start, hit.window_end) \
                 and not touches_gold([window], gold):
             window_negs.append(window)
         for x, y, asked in units(hit.text):
