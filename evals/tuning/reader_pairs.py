@@ -36,6 +36,7 @@ from pathlib import Path
 from vidensbank.index.api import Library
 from vidensbank.index.config import load_config
 from vidensbank.index.retrieval.search import Hit
+from vidensbank.index.text.chunking import pack
 from vidensbank.index.text.quote_units import units
 from vidensbank.index.text.sentences import sentence_spans
 from vidensbank.ingest.readers import doc_id_for
@@ -164,12 +165,7 @@ def window_piece(text: str, rng: random.Random) -> str:
     matched window can be a whole chunk, and negatives longer than every positive taught the
     reader that length means "does not answer" (evals/LOG.md)."""
     spans = sentence_spans(text) or [(0, len(text))]
-    first = rng.randrange(len(spans))
-    a, b = spans[first]
-    for _, y in spans[first + 1:]:
-        if y - a > WINDOW_CHARS:
-            break
-        b = y
+    a, b = pack(spans[rng.randrange(len(spans)):], budget=WINDOW_CHARS, minimum=0)[0]
     return " ".join(text[a:b].split())
 
 
