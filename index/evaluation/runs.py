@@ -25,6 +25,11 @@ from vidensbank.index.evaluation.answers import (
     load_offtopic,
     refusal_figures,
 )
+from vidensbank.index.evaluation.comparisons import (
+    CompareQuestion,
+    compare_figures,
+    load_compare_questions,
+)
 from vidensbank.index.open_index import OpenIndex
 from vidensbank.index.retrieval.citations import is_exact
 from vidensbank.index.retrieval.search import Hit, search
@@ -145,12 +150,14 @@ def summarize(judged: list[tuple[Question, Outcome]], modes: Sequence[str]) -> d
 def evaluate(idx: OpenIndex, questions: list[Question], modes: Sequence[str] = MODES,
              on_progress: Callable[[int, int], None] | None = None,
              answers: dict[str, Answer] | None = None,
-             offtopic: Sequence[OfftopicQuestion] | None = None) -> dict[str, Any]:
+             offtopic: Sequence[OfftopicQuestion] | None = None,
+             comparisons: Sequence[CompareQuestion] | None = None) -> dict[str, Any]:
     """Metrics per mode, per-question ranks, citation exactness and page accuracy of `ask`,
     answer figures (index.evaluation.answers), over all questions and per question set (`sets`,
     without ranks), and refusal figures with the off-topic questions (evals/offtopic_questions.jsonl
-    unless given). `answers`, when given, is filled with each judged question's answer (by id),
-    so later figures need not ask again."""
+    unless given), and compare's figures (index.evaluation.comparisons; evals/
+    compare_questions.jsonl unless given). `answers`, when given, is filled with each judged
+    question's answer (by id), so later figures need not ask again."""
     answers = {} if answers is None else answers
     docs = {d: idx.docs.get(d) for d in dict.fromkeys(q.doc_id for q in questions)}
     spans = {q: _find(doc.text, q.answer) for q in questions if (doc := docs[q.doc_id])}
@@ -182,7 +189,9 @@ def evaluate(idx: OpenIndex, questions: list[Question], modes: Sequence[str] = M
     offtopic = load_offtopic(OFFTOPIC_QUESTIONS) if offtopic is None else offtopic
     refusal = refusal_figures([(o, answer(idx, o.question)) for o in offtopic],
                               [(q.split, answers[q.id]) for q, _ in judged])
+    comparisons = load_compare_questions() if comparisons is None else comparisons
     return {**part(None), "sets": sets, "refusal": refusal,
+            "compare": compare_figures(idx, comparisons) if comparisons else None,
             "ask_ms_p50": round(statistics.median(ask_ms), 1) if ask_ms else None}
 
 
