@@ -2,16 +2,18 @@
 
     python -m evals.tuning.reader_pairs --out evals/out/reader_pairs.jsonl [--index DIR]
 
-The documents are corpus/ and evals/distractors/ as ingest reads them (boilerplate gone). A query
-and the text that answers it are taken where the text itself pairs them:
+The documents are corpus/, evals/distractors/ and the training-only articles in reader_texts/ as
+ingest reads them (boilerplate gone). A query and the text that answers it are taken where the
+text itself pairs them:
 - an interview question ("Hvordan kobler I til kernedriften?") and the reply after it;
 - a heading and the paragraph under it; a document's title and its lead;
 - a sentence and the rest of its paragraph (the inverse cloze task), a few per document, for the
   law chapters and pages that have no questions or headings;
 - questions written for training (reader_questions.jsonl beside this file: a question, the
   document, the sentence that answers it) over the distractor documents and over the sentences
-  of corpus/ that no evaluation set answers with, whose neighbours in the same paragraph are
-  negatives too: the sentence beside the answer does not answer.
+  of corpus/ that no evaluation set answers with, and over the training-only articles, whose
+  neighbours in the same paragraph are negatives too: the sentence beside the answer does not
+  answer.
 Negatives are what our own hybrid search returns for the query that is not the answer: units and
 windows of other paragraphs and other documents, the neighbours e5 cannot tell from the answer.
 No question set of evals/ is used, no pair whose query or answer overlaps a gold answer of any
@@ -43,7 +45,10 @@ from vidensbank.ingest.readers import doc_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITTEN = Path(__file__).with_name("reader_questions.jsonl")
-SOURCES = [ROOT / "corpus", ROOT / "evals" / "distractors"]
+# Training-only articles written in the register of the corpus (reader_texts/ beside this file):
+# fictional places and people, never ingested into a library and never evaluated on.
+TRAINING_TEXTS = Path(__file__).with_name("reader_texts")
+SOURCES = [ROOT / "corpus", ROOT / "evals" / "distractors", TRAINING_TEXTS]
 NEGATIVES = 7  # per group: the positive and seven others
 WINDOW_CHARS = 300  # a window as search embeds it (Config.window_size)
 ICT_PER_DOC = 40  # sentence-and-its-paragraph pairs per document
@@ -197,6 +202,7 @@ def gold_answers() -> list[str]:
             if line.strip():
                 row = json.loads(line)
                 out += [row[k] for k in ("answer", "question") if row.get(k)]
+                out += [a for g in row.get("gold", ()) for a in g["answers"]]  # compare's
     return [" ".join(g.split()) for g in out]
 
 
