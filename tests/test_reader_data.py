@@ -1,6 +1,6 @@
 """The reader's training data stays apart from what judges it: the training-only articles
 (evals/tuning/reader_texts/) hold no evaluation text and no place the corpus is about, and every
-question written over them names a sentence that is there, once."""
+question written over them names a sentence that is there, once, and no evaluated place."""
 
 from __future__ import annotations
 
@@ -46,3 +46,5 @@ def test_written_questions_over_training_articles_point_at_one_sentence():
     for r in mine:
         assert articles[r["doc"]].count(r["answer"]) == 1, (r["doc"], r["answer"])
         assert 40 <= len(r["answer"]) <= 300 and "\n" not in r["answer"]
+        named = [p for p in EVALUATED_PLACES if re.search(rf"(?<!\w){p}", r["question"])]
+        assert not named, (r["question"], named)  # asked in other words, still fictional places

@@ -11,9 +11,10 @@ text itself pairs them:
   law chapters and pages that have no questions or headings;
 - questions written for training (reader_questions.jsonl beside this file: a question, the
   document, the sentence that answers it) over the distractor documents and over the sentences
-  of corpus/ that no evaluation set answers with, and over the training-only articles, whose
-  neighbours in the same paragraph are negatives too: the sentence beside the answer does not
-  answer.
+  of corpus/ that no evaluation set answers with, and over the training-only articles (there
+  each Danish question also once more in other words than the answer's, as people paraphrase),
+  whose neighbours in the same paragraph are negatives too: the sentence beside the answer does
+  not answer.
 Negatives are what our own hybrid search returns for the query that is not the answer: units and
 windows of other paragraphs and other documents, the neighbours e5 cannot tell from the answer.
 No question set of evals/ is used, no pair whose query or answer overlaps a gold answer of any
