@@ -21,6 +21,10 @@ EVALUATED_PLACES = ("Sønderborg", "Aabenraa", "Roskilde", "Ishøj", "Silkeborg"
                     "Strandgårdsskolen", "Rønnebærparken", "Æblehaven")
 
 
+def _evaluated_places_in(text: str) -> list[str]:
+    return [p for p in EVALUATED_PLACES if re.search(rf"(?<!\w){p}", text)]
+
+
 def _articles() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(TRAINING_TEXTS.glob("*.txt"))}
 
@@ -32,8 +36,7 @@ def test_training_articles_name_no_evaluated_place_and_hold_no_gold():
     for name, text in articles.items():
         assert name.startswith(TRAINING_PREFIX), name  # how the miner tells them (no ict pairs)
         assert text.splitlines()[0].strip(), name  # the first line is the title
-        named = [p for p in EVALUATED_PLACES if re.search(rf"(?<!\w){p}", text)]
-        assert not named, (name, named)
+        assert not (named := _evaluated_places_in(text)), (name, named)
         assert not touches_gold([text], gold), name  # the miner's own check
 
 
@@ -46,5 +49,5 @@ def test_written_questions_over_training_articles_point_at_one_sentence():
     for r in mine:
         assert articles[r["doc"]].count(r["answer"]) == 1, (r["doc"], r["answer"])
         assert 40 <= len(r["answer"]) <= 300 and "\n" not in r["answer"]
-        named = [p for p in EVALUATED_PLACES if re.search(rf"(?<!\w){p}", r["question"])]
-        assert not named, (r["question"], named)  # asked in other words, still fictional places
+        # asked in other words, still about fictional places
+        assert not (named := _evaluated_places_in(r["question"])), (r["question"], named)
